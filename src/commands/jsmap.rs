@@ -1,0 +1,15 @@
+//! `latticelint jsmap`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files or folders.
+    pub paths: Vec<PathBuf>,
+}
+
+pub fn run(_args: Args) -> ExitCode {
+    eprintln!("latticelint jsmap: not implemented yet");
+    ExitCode::from(2)
+}

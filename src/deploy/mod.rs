@@ -1,0 +1,1 @@
+//! Deployment files other than NATS configs: docker-compose, Kubernetes, `.env`, systemd, scripts.

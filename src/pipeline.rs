@@ -1,0 +1,1 @@
+//! One lint run end to end: discover → parse → model → topology → rules.

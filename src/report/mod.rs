@@ -1,0 +1,1 @@
+//! Output formats: human (miette), concise, JSON, SARIF, GitHub workflow commands.

@@ -1,0 +1,119 @@
+//! The rule registry. One rule per file (`src/rules/<rule_name>.rs`), each declared with
+//! [`declare_rule!`](crate::declare_rule) whose doc comment is the rule's documentation
+//! (sections: What it does, Why is this bad?, Example, How to fix, References).
+//!
+//! Rules whose findings come from an earlier phase (the parser emits `syntax-error`, discovery
+//! emits `unreadable-file`...) are registered with `check: None` so they are listed, documented
+//! and configurable like every other rule.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Model;
+use crate::nats::ParsedConfig;
+use crate::settings::Settings;
+use crate::source::SourceDb;
+
+/// A rule's identity and documentation.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Kebab-case, stable; the only identifier of the rule.
+    pub name: &'static str,
+    /// One line, lower-case, no trailing period.
+    pub summary: &'static str,
+    pub default_severity: Severity,
+    /// Markdown documentation (the doc comment of the declaration).
+    pub docs: &'static str,
+    /// Source file of the declaration (a test checks it matches `name`).
+    pub file: &'static str,
+}
+
+/// What a rule pass can read.
+pub struct Context<'a> {
+    pub db: &'a SourceDb,
+    /// Every NATS config parsed in this run (top-level files and embedded ones; includes are inside them).
+    pub configs: &'a [ParsedConfig],
+    pub model: &'a Model,
+    pub topology: &'a crate::topology::Topology,
+    pub settings: &'a Settings,
+}
+
+/// A check function: reads the context, pushes findings.
+pub type CheckFn = fn(&Context, &mut Vec<Diagnostic>);
+
+/// A registered rule.
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    /// `None` for rules reported by an earlier phase (parser, discovery, model building).
+    pub check: Option<CheckFn>,
+}
+
+/// Declares a rule's metadata from its doc comment.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub(crate) static META = { name: "js-domain-missing", summary: "...", severity: Warning }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    ( $(#[doc = $doc:expr])* $vis:vis static $id:ident = { name: $name:expr, summary: $summary:expr, severity: $sev:ident $(,)? } ) => {
+        $(#[doc = $doc])*
+        $vis static $id: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            name: $name,
+            summary: $summary,
+            default_severity: $crate::diagnostic::Severity::$sev,
+            docs: concat!($($doc, "\n"),*),
+            file: file!(),
+        };
+    };
+}
+
+// One module per rule, alphabetical.
+
+/// Every rule, sorted by name (a test enforces order and uniqueness).
+pub static RULES: &[Rule] = &[];
+
+/// Looks a rule up by name.
+pub fn find(name: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.meta.name == name)
+}
+
+/// The default severity of a rule, `Warning` for unknown names.
+pub fn default_severity(name: &str) -> Severity {
+    find(name).map(|r| r.meta.default_severity).unwrap_or(Severity::Warning)
+}
+
+/// Runs every rule with a check function that the settings enable.
+pub fn run(cx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        if let Some(check) = rule.check {
+            if cx.settings.rule_enabled(rule.meta.name) {
+                check(cx, &mut out);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_are_sorted_unique_and_named_after_their_file() {
+        let names: Vec<&str> = RULES.iter().map(|r| r.meta.name).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(names, sorted, "RULES must be sorted by name and unique");
+        for r in RULES {
+            let stem = std::path::Path::new(r.meta.file).file_stem().unwrap().to_string_lossy().replace('_', "-");
+            assert_eq!(stem, r.meta.name, "rule {} is declared in {}", r.meta.name, r.meta.file);
+            for section in ["## What it does", "## Why is this bad?", "## Example", "## How to fix"] {
+                assert!(r.meta.docs.contains(section), "rule {} lacks section `{section}`", r.meta.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The one owner of file text. Every [`Span`] points into a file registered here.
+//!
+//! Files are added while parsing (includes, embedded configs), possibly from several threads,
+//! so the database uses interior mutability and hands out `Arc<SourceFile>`s.
+
+use crate::span::{FileId, Span};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+/// Where an embedded text (a NATS config inside a YAML block scalar, a compose `command:`) sits in its parent file.
+#[derive(Debug, Clone)]
+pub struct Embedding {
+    /// The real file that holds the text.
+    pub parent: FileId,
+    /// For each piece of the embedded text: `(offset in embedded text, offset in parent)`, sorted by the first.
+    /// An offset `o` maps to `parent_off + (o - embedded_off)` using the last piece with `embedded_off <= o`.
+    pub pieces: Vec<(u32, u32)>,
+}
+
+/// One file's text and what is needed to turn offsets into line/column.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path used to read the file (absolute or as given on the command line).
+    pub path: PathBuf,
+    /// The path shown to users: relative to the scanned root, with `/` separators.
+    pub display: String,
+    pub text: Arc<str>,
+    /// Byte offset of the start of each line (line 1 starts at 0). Lines end at `\n`.
+    line_starts: Vec<u32>,
+    /// Set when this text is embedded in another file.
+    pub embedding: Option<Embedding>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, display: String, text: Arc<str>, embedding: Option<Embedding>) -> Self {
+        let mut line_starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i as u32 + 1);
+            }
+        }
+        SourceFile { path, display, text, line_starts, embedding }
+    }
+
+    /// 1-based line and 1-based column (in characters) of a byte offset of this file's own text.
+    pub fn line_col(&self, offset: u32) -> (u32, u32) {
+        let offset = offset.min(self.text.len() as u32);
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line] as usize;
+        let mut end = offset as usize;
+        while end > start && !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = self.text[start..end].chars().count() as u32 + 1;
+        (line as u32 + 1, col)
+    }
+
+    /// The text of a 1-based line, without its line terminator.
+    pub fn line_text(&self, line: u32) -> &str {
+        let i = (line.max(1) - 1) as usize;
+        if i >= self.line_starts.len() {
+            return "";
+        }
+        let start = self.line_starts[i] as usize;
+        let end = self.line_starts.get(i + 1).map(|e| *e as usize).unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+/// A location resolved for display: file, 1-based line/column of start and end.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub file: FileId,
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+/// All files of a run. Cheap to share between threads.
+#[derive(Debug, Default)]
+pub struct SourceDb {
+    files: RwLock<Vec<Arc<SourceFile>>>,
+    root: PathBuf,
+}
+
+impl SourceDb {
+    /// A database whose display paths are relative to `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        SourceDb { files: RwLock::new(Vec::new()), root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The display path for `path`: relative to the root when inside it, `/` separators.
+    pub fn display_path(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        let s = rel.to_string_lossy().replace('\\', "/");
+        if s.is_empty() {
+            path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| ".".into())
+        } else {
+            s
+        }
+    }
+
+    /// Registers a file's text; returns its id. The same path may be added more than once
+    /// (an include read from two parents); use [`SourceDb::find`] to reuse.
+    pub fn add(&self, path: PathBuf, text: impl Into<Arc<str>>) -> FileId {
+        let display = self.display_path(&path);
+        self.add_file(SourceFile::new(path, display, text.into(), None))
+    }
+
+    /// Registers text embedded in another file.
+    pub fn add_embedded(&self, display: String, text: impl Into<Arc<str>>, embedding: Embedding) -> FileId {
+        let parent_path = self.get(embedding.parent).path.clone();
+        self.add_file(SourceFile::new(parent_path, display, text.into(), Some(embedding)))
+    }
+
+    fn add_file(&self, file: SourceFile) -> FileId {
+        let mut files = self.files.write().expect("source db poisoned");
+        files.push(Arc::new(file));
+        FileId(files.len() as u32 - 1)
+    }
+
+    /// The first registered, non-embedded file read from `path`.
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        let files = self.files.read().expect("source db poisoned");
+        files.iter().position(|f| f.embedding.is_none() && f.path == path).map(|i| FileId(i as u32))
+    }
+
+    pub fn get(&self, id: FileId) -> Arc<SourceFile> {
+        self.files.read().expect("source db poisoned")[id.0 as usize].clone()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.read().expect("source db poisoned").len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Maps a span in an embedded text to the real file that holds it (identity for real files).
+    pub fn real_span(&self, span: Span) -> Span {
+        let file = self.get(span.file);
+        match &file.embedding {
+            None => span,
+            Some(e) => {
+                let map = |o: u32| -> u32 {
+                    let i = match e.pieces.binary_search_by_key(&o, |p| p.0) {
+                        Ok(i) => i,
+                        Err(0) => 0,
+                        Err(i) => i - 1,
+                    };
+                    match e.pieces.get(i) {
+                        Some((eo, po)) => po + o.saturating_sub(*eo),
+                        None => o,
+                    }
+                };
+                let inner = Span { file: e.parent, start: map(span.start), end: map(span.end) };
+                self.real_span(inner)
+            }
+        }
+    }
+
+    /// File, line and column of a span, resolved through embeddings.
+    pub fn locate(&self, span: Span) -> Location {
+        let real = self.real_span(span);
+        let file = self.get(real.file);
+        let (line, column) = file.line_col(real.start);
+        let (end_line, end_column) = file.line_col(real.end);
+        Location { file: real.file, path: file.display.clone(), line, column, end_line, end_column }
+    }
+}
