@@ -4,6 +4,7 @@
 //! so the database uses interior mutability and hands out `Arc<SourceFile>`s.
 
 use crate::span::{FileId, Span};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -89,13 +90,15 @@ pub struct Location {
 #[derive(Debug, Default)]
 pub struct SourceDb {
     files: RwLock<Vec<Arc<SourceFile>>>,
+    /// First non-embedded file registered for each path, so [`SourceDb::find`] is O(1) (fleets have 10^5 files).
+    by_path: RwLock<HashMap<PathBuf, FileId>>,
     root: PathBuf,
 }
 
 impl SourceDb {
     /// A database whose display paths are relative to `root`.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        SourceDb { files: RwLock::new(Vec::new()), root: root.into() }
+        SourceDb { files: RwLock::new(Vec::new()), by_path: RwLock::new(HashMap::new()), root: root.into() }
     }
 
     pub fn root(&self) -> &Path {
@@ -127,15 +130,20 @@ impl SourceDb {
     }
 
     fn add_file(&self, file: SourceFile) -> FileId {
+        let real_path = file.embedding.is_none().then(|| file.path.clone());
         let mut files = self.files.write().expect("source db poisoned");
         files.push(Arc::new(file));
-        FileId(files.len() as u32 - 1)
+        let id = FileId(files.len() as u32 - 1);
+        if let Some(path) = real_path {
+            // Taken while `files` is held, so the first registration of a path wins.
+            self.by_path.write().expect("source db poisoned").entry(path).or_insert(id);
+        }
+        id
     }
 
     /// The first registered, non-embedded file read from `path`.
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        let files = self.files.read().expect("source db poisoned");
-        files.iter().position(|f| f.embedding.is_none() && f.path == path).map(|i| FileId(i as u32))
+        self.by_path.read().expect("source db poisoned").get(path).copied()
     }
 
     pub fn get(&self, id: FileId) -> Arc<SourceFile> {
