@@ -6,6 +6,7 @@
 //! 3. report malformed input as diagnostics (`syntax-error`, `include-not-found`, `include-cycle`,
 //! `undefined-variable`) and silent traps as `silent-value-loss` notes. Never panics.
 
+pub mod keys;
 pub mod value;
 
 use crate::diagnostic::Diagnostic;
