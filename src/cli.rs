@@ -1,7 +1,7 @@
 //! Command line: `latticelint [PATHS]` (= `check`), `parse`, `jsmap`, `graph`, `rules`, `rule`.
 
 use crate::commands;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Lints NATS and wasmCloud deployments: finds JetStream domain faults across clusters, gateways and leaf nodes.
@@ -33,8 +33,11 @@ pub enum Command {
 
 /// Entry point of the binary; exit status 0 (clean), 1 (findings at or above the threshold), 2 (usage or internal error).
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
+    let (cli, matches) = match parsed {
+        Ok(p) => p,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
@@ -42,8 +45,11 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        None => commands::check::run(cli.check),
-        Some(Command::Check(a)) => commands::check::run(a),
+        // `check` pairs each `-o` with the `-f` before it, so it needs the argument positions.
+        None => commands::check::run_with_matches(cli.check, Some(&matches)),
+        Some(Command::Check(a)) => {
+            commands::check::run_with_matches(a, matches.subcommand_matches("check"))
+        }
         Some(Command::Parse(a)) => commands::parse::run(a),
         Some(Command::Jsmap(a)) => commands::jsmap::run(a),
         Some(Command::Graph(a)) => commands::graph::run(a),

@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod deploy;
 pub mod diagnostic;
 pub mod discover;
@@ -15,10 +16,12 @@ pub mod jetstream;
 pub mod model;
 pub mod nats;
 pub mod pipeline;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod settings;
 pub mod source;
 pub mod span;
+pub mod suppress;
 pub mod topology;
 pub mod version;

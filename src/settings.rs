@@ -15,6 +15,9 @@ pub struct Settings {
     pub ignore: Vec<String>,
     /// Per-rule severity overrides.
     pub severity: BTreeMap<String, Severity>,
+    /// Globs of paths not to lint (from `exclude` in `latticelint.toml`), relative to the config's folder
+    /// or matched against display paths; discovery should skip them (check also drops their findings).
+    pub exclude: Vec<String>,
 }
 
 impl Settings {

@@ -16,7 +16,12 @@ pub struct ShowArgs {
 pub fn list(_args: ListArgs) -> ExitCode {
     let width = RULES.iter().map(|r| r.meta.name.len()).max().unwrap_or(0);
     for r in RULES {
-        println!("{:width$}  {:7}  {}", r.meta.name, r.meta.default_severity.as_str(), r.meta.summary);
+        println!(
+            "{:width$}  {:7}  {}",
+            r.meta.name,
+            r.meta.default_severity.as_str(),
+            r.meta.summary
+        );
     }
     ExitCode::SUCCESS
 }
@@ -25,11 +30,17 @@ pub fn list(_args: ListArgs) -> ExitCode {
 pub fn show(args: ShowArgs) -> ExitCode {
     match find(&args.name) {
         Some(r) => {
-            println!("# {}\n\n{} (default severity: {})\n\n{}", r.meta.name, r.meta.summary, r.meta.default_severity, r.meta.docs);
+            println!(
+                "# {}\n\n{} (default severity: {})\n\n{}",
+                r.meta.name, r.meta.summary, r.meta.default_severity, r.meta.docs
+            );
             ExitCode::SUCCESS
         }
         None => {
-            eprintln!("error: no rule named `{}`; `latticelint rules` lists them", args.name);
+            eprintln!(
+                "error: no rule named `{}`; `latticelint rules` lists them",
+                args.name
+            );
             ExitCode::from(2)
         }
     }

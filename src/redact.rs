@@ -1,0 +1,373 @@
+//! Secret redaction: nothing that looks like a credential leaves latticelint.
+//!
+//! [`mask_source`] finds secrets in a file's text (values of `password`/`token`/`seed`... keys in NATS
+//! configs, YAML and `.env` files, secret-looking environment variables, URL passwords, nkey seeds,
+//! JWTs, the body of creds and PEM blocks) and replaces each byte with `*`, so byte offsets and spans
+//! still line up for snippets. A [`Redactor`] remembers every secret found in a run's sources and
+//! scrubs free text (messages, labels, help) from them and from the same patterns.
+
+use crate::source::SourceDb;
+use once_cell::sync::Lazy;
+use regex::Regex;
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+/// What replaces a secret inside free text (messages, labels, help).
+pub const REDACTED: &str = "[redacted]";
+
+/// Keys whose value is a secret, wherever they appear (NATS config, YAML, TOML-ish, CLI flags).
+const SECRET_KEYS: &str = r"password|passwd|pass|pwd|token|auth_token|nkey_seed|seed|encryption_key|secret|secret_key|private_key|client_secret|api_key|apikey|key_seed|ctl_seed|rpc_seed|cluster_seed|signing_key_seed|jwt|user_jwt|rpc_jwt|ctl_jwt|credentials_content";
+
+/// Environment variable names whose value is a secret (`*_SEED`, `*_JWT`, `*_PASSWORD`...).
+const SECRET_ENV_SUFFIX: &str = r"SEED|SEEDS|JWT|PASSWORD|PASSWD|PASS|PWD|TOKEN|SECRET|SECRET_KEY|PRIVATE_KEY|API_KEY|ENCRYPTION_KEY|NKEY|CREDS_CONTENT";
+
+/// An nkey seed: `S` + type prefix + base32 body.
+static SEED: Lazy<Regex> = Lazy::new(|| Regex::new(r"\bS[UAONCXP][A-Z2-7]{40,}\b").unwrap());
+
+/// A JWT (`eyJ...` header and payload).
+static JWT: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*").unwrap());
+
+/// `scheme://user:password@host`: group 1 is the password.
+static URL_PASSWORD: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s:@/'`]*:([^\s@/'`]+)@").unwrap());
+
+/// `nats://token@host` (userinfo without a colon is a token for NATS schemes): group 1 is the token.
+static URL_TOKEN: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)\b(?:nats|tls|ws|wss)://([^\s:@/'`]+)@").unwrap());
+
+/// `key: value`, `key = value`, `--key=value`, `"key": "value"`. Group `v` is the value (quoted or bare).
+static KEY_VALUE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(
+        r#"(?i)(?:^|[\s{{,;\[(])(?:--?)?["']?(?:{SECRET_KEYS})["']?\s*[:=]\s*(?P<v>"[^"\n]*"|'[^'\n]*'|`[^`\n]*`|\$\{{[^}}\n]*\}}|[^\s,;{{}}\[\]#"'`]+)"#
+    ))
+    .unwrap()
+});
+
+/// NATS `key value` (whitespace separator) at the start of a line or after `{`, `,`, `;`, and `--key value` flags.
+/// Prose ("no token configured") does not match.
+static KEY_SPACE_VALUE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(
+        r#"(?im)(?:(?:^|[{{,;])[ \t]*|--)(?:{SECRET_KEYS})[ \t]+(?P<v>"[^"\n]*"|'[^'\n]*'|`[^`\n]*`|\$\{{[^}}\n]*\}}|[^\s,;{{}}\[\]#"'`=:]+)"#
+    ))
+    .unwrap()
+});
+
+/// `NAME_PASSWORD=value`, `NAME_SEED: value`, `export NAME_JWT="value"`, `Environment=NAME_TOKEN=value`.
+static ENV_VALUE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(
+        r#"(?:^|[\s"'{{,;=-])["']?[A-Za-z_][A-Za-z0-9_]*_(?:{SECRET_ENV_SUFFIX})["']?\s*[:=]\s*(?P<v>"[^"\n]*"|'[^'\n]*'|`[^`\n]*`|\$\{{[^}}\n]*\}}|[^\s,;{{}}#"'`]+)"#
+    ))
+    .unwrap()
+});
+
+/// Kubernetes `- name: NATS_PASSWORD` (the value follows on a later `value:` line).
+static ENV_NAME_LINE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(&format!(
+        r#"(?i)^\s*-?\s*name\s*:\s*["']?[A-Za-z0-9_]*(?:{SECRET_ENV_SUFFIX}|PASSWORD|TOKEN)["']?\s*$"#
+    ))
+    .unwrap()
+});
+
+/// `value: x` on the lines after such a name.
+static VALUE_LINE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r#"^\s*value\s*:\s*(?P<v>"[^"\n]*"|'[^'\n]*'|\S.*?)\s*$"#).unwrap());
+
+/// The first line of a creds or PEM block; the lines up to the matching END are masked.
+static BLOCK_BEGIN: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"-{3,}\s*BEGIN [A-Z0-9 ]+-{3,}").unwrap());
+static BLOCK_END: Lazy<Regex> = Lazy::new(|| Regex::new(r"-{3,}\s*END [A-Z0-9 ]+-{3,}").unwrap());
+
+/// `kind: Secret` manifests: every value under `data:`/`stringData:` is masked.
+static K8S_SECRET: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?m)^\s*kind\s*:\s*[\x22']?Secret[\x22']?\s*$").unwrap());
+static DATA_KEY: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(\s*)(?:data|stringData)\s*:\s*$").unwrap());
+static MAP_VALUE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r#"^\s*[^\s:#][^:]*:\s+(?P<v>\S.*?)\s*$"#).unwrap());
+
+/// True for a value that only refers to a secret (`$VAR`, `${VAR}`, `{{ .Values.x }}`), which is safe to show.
+fn is_reference(v: &str) -> bool {
+    static REF: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}?|\{\{.*\}\})$").unwrap()
+    });
+    REF.is_match(v)
+}
+
+/// The byte ranges of secret values in `text`.
+pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for re in [&*KEY_VALUE, &*KEY_SPACE_VALUE, &*ENV_VALUE] {
+        for c in re.captures_iter(text) {
+            if let Some(m) = c.name("v") {
+                push_value(text, &mut out, m.range());
+            }
+        }
+    }
+    for re in [&*URL_PASSWORD, &*URL_TOKEN] {
+        for c in re.captures_iter(text) {
+            if let Some(m) = c.get(1) {
+                push_value(text, &mut out, m.range());
+            }
+        }
+    }
+    for re in [&*SEED, &*JWT] {
+        out.extend(re.find_iter(text).map(|m| m.range()));
+    }
+    line_based(text, &mut out);
+    out.sort_by_key(|r| (r.start, r.end));
+    out
+}
+
+/// Records a value's range without its quotes, unless it is empty or only a reference.
+fn push_value(text: &str, out: &mut Vec<Range<usize>>, r: Range<usize>) {
+    let (mut s, mut e) = (r.start, r.end);
+    let v = &text[s..e];
+    let quoted = |q: char| v.starts_with(q) && v.ends_with(q);
+    if v.len() >= 2 && (quoted('"') || quoted('\'') || quoted('`')) {
+        s += 1;
+        e -= 1;
+    }
+    let inner = &text[s..e];
+    if !inner.trim().is_empty() && !is_reference(inner) {
+        out.push(s..e);
+    }
+}
+
+/// Secrets that need line context: creds/PEM blocks, Kubernetes env `name`/`value` pairs, Secret data.
+fn line_based(text: &str, out: &mut Vec<Range<usize>>) {
+    let k8s_secret = K8S_SECRET.is_match(text);
+    let mut in_block = false;
+    let mut pending_value_lines = 0u8;
+    let mut data_indent: Option<usize> = None;
+    let mut offset = 0usize;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let start = offset;
+        offset += raw.len();
+        if in_block {
+            if BLOCK_END.is_match(line) {
+                in_block = false;
+            } else if !line.trim().is_empty() {
+                let lead = line.len() - line.trim_start().len();
+                out.push(start + lead..start + line.trim_end().len());
+            }
+            continue;
+        }
+        if BLOCK_BEGIN.is_match(line) && !BLOCK_END.is_match(line) {
+            in_block = true;
+            continue;
+        }
+        if pending_value_lines > 0 {
+            pending_value_lines -= 1;
+            if let Some(m) = VALUE_LINE.captures(line).and_then(|c| c.name("v")) {
+                push_value(text, out, start + m.start()..start + m.end());
+                pending_value_lines = 0;
+            }
+        }
+        if ENV_NAME_LINE.is_match(line) {
+            pending_value_lines = 2;
+        }
+        if k8s_secret {
+            let indent = line.len() - line.trim_start().len();
+            if let Some(d) = data_indent {
+                if !line.trim().is_empty() && indent <= d {
+                    data_indent = None;
+                } else if let Some(m) = MAP_VALUE.captures(line).and_then(|c| c.name("v")) {
+                    push_value(text, out, start + m.start()..start + m.end());
+                }
+            }
+            if let Some(c) = DATA_KEY.captures(line) {
+                data_indent = Some(c.get(1).map(|m| m.len()).unwrap_or(0));
+            }
+        }
+    }
+}
+
+/// `text` with every secret byte replaced by `*` (same length, so spans still line up), and the secrets found.
+pub fn mask_source(text: &str) -> (String, Vec<String>) {
+    let ranges = secret_ranges(text);
+    if ranges.is_empty() {
+        return (text.to_string(), Vec::new());
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let mut found = Vec::new();
+    for r in &ranges {
+        for b in &mut bytes[r.clone()] {
+            *b = b'*';
+        }
+        found.push(text[r.clone()].to_string());
+    }
+    // Every masked range starts and ends on a char boundary and becomes ASCII, so this stays UTF-8.
+    let masked = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (masked, found)
+}
+
+/// Scrubs free text of a run's secrets.
+#[derive(Debug, Default, Clone)]
+pub struct Redactor {
+    /// Secret values seen in the sources, longest first (so a secret containing another is replaced whole).
+    secrets: Vec<String>,
+}
+
+impl Redactor {
+    /// Collects the secrets of every file of `db`.
+    pub fn from_db(db: &SourceDb) -> Self {
+        let mut set = BTreeSet::new();
+        for i in 0..db.len() {
+            let f = db.get(crate::span::FileId(i as u32));
+            for s in mask_source(&f.text).1 {
+                set.insert(s);
+            }
+        }
+        Self::from_secrets(set)
+    }
+
+    /// A redactor for these known secret values (plus the built-in patterns).
+    pub fn from_secrets(secrets: impl IntoIterator<Item = String>) -> Self {
+        let mut secrets: Vec<String> = secrets
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect();
+        secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        secrets.dedup();
+        Redactor { secrets }
+    }
+
+    /// `text` without secrets: known values and pattern matches become [`REDACTED`].
+    pub fn text(&self, text: &str) -> String {
+        let mut ranges = secret_ranges(text);
+        for s in &self.secrets {
+            let short = s.chars().count() < 8;
+            let mut from = 0;
+            while let Some(i) = text[from..].find(s.as_str()) {
+                let (a, b) = (from + i, from + i + s.len());
+                from = b;
+                if short && !(bounded_before(text, a) && bounded_after(text, b)) {
+                    continue;
+                }
+                ranges.push(a..b);
+            }
+        }
+        replace_ranges(text, ranges, REDACTED)
+    }
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+fn bounded_before(text: &str, at: usize) -> bool {
+    text[..at].chars().next_back().map_or(true, |c| !is_word(c))
+}
+
+fn bounded_after(text: &str, at: usize) -> bool {
+    text[at..].chars().next().map_or(true, |c| !is_word(c))
+}
+
+/// Replaces the union of `ranges` in `text` by `with`.
+fn replace_ranges(text: &str, mut ranges: Vec<Range<usize>>, with: &str) -> String {
+    if ranges.is_empty() {
+        return text.to_string();
+    }
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in merged {
+        out.push_str(&text[at..r.start]);
+        out.push_str(with);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED_U: &str = "SUAMK2FG4MI6UE3ACF3FK3OIQBCEIEZV7NSWFFEW63UXMRLFM2XLAXK4GY";
+    const JWT_T: &str =
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.eyJqdGkiOiJBQkMifQ.c2lnbmF0dXJl";
+
+    fn masked(text: &str) -> String {
+        mask_source(text).0
+    }
+
+    #[test]
+    fn masks_nats_config_secrets_keeping_length() {
+        let text = format!(
+            "authorization {{\n  user: admin\n  password: \"s3cr3t-pw\"\n  token = tok_123\n  pass   spacedpw\n}}\nleafnodes {{ remotes [{{ url: \"nats://leaf:hunter22@hub:7422\" }}] }}\nnkey_seed: {SEED_U}\njwt: {JWT_T}\n"
+        );
+        let m = masked(&text);
+        assert_eq!(m.len(), text.len());
+        for secret in [
+            "s3cr3t-pw",
+            "tok_123",
+            "spacedpw",
+            "hunter22",
+            SEED_U,
+            JWT_T,
+        ] {
+            assert!(!m.contains(secret), "{secret} leaked: {m}");
+        }
+        assert!(m.contains("user: admin"), "{m}");
+        assert!(m.contains("nats://leaf:********@hub:7422"), "{m}");
+    }
+
+    #[test]
+    fn masks_env_yaml_systemd_and_k8s() {
+        let text = "WASMCLOUD_CLUSTER_SEED=SCABC\nexport NATS_PASSWORD='pa ss'\nEnvironment=WASMCLOUD_RPC_JWT=abc.def\n\
+                    env:\n  - name: NATS_TOKEN\n    value: \"kube-tok\"\n  - name: NATS_HOST\n    value: hub\n\
+                    services:\n  nats:\n    environment:\n      NATS_PASS: composepw\n";
+        let m = masked(text);
+        for secret in ["SCABC", "pa ss", "abc.def", "kube-tok", "composepw"] {
+            assert!(!m.contains(secret), "{secret} leaked: {m}");
+        }
+        assert!(m.contains("value: hub"), "{m}");
+    }
+
+    #[test]
+    fn masks_creds_blocks_and_k8s_secret_data() {
+        let creds = format!(
+            "-----BEGIN NATS USER JWT-----\n{JWT_T}\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\n{SEED_U}\n------END USER NKEY SEED------\n"
+        );
+        let m = masked(&creds);
+        assert!(!m.contains(JWT_T) && !m.contains(SEED_U), "{m}");
+        assert!(m.contains("BEGIN NATS USER JWT"));
+        let secret = "apiVersion: v1\nkind: Secret\ndata:\n  user.creds: QUJDREVG\n  other: WFla\nmetadata:\n  name: x\n";
+        let m = masked(secret);
+        assert!(!m.contains("QUJDREVG") && !m.contains("WFla"), "{m}");
+        assert!(m.contains("name: x"));
+    }
+
+    #[test]
+    fn keeps_references_and_plain_values() {
+        let text = "password: $PASS\nNATS_PASSWORD: ${NATS_PASSWORD}\nport: 4222\nhost: passhost\n";
+        assert_eq!(masked(text), text);
+    }
+
+    #[test]
+    fn redactor_scrubs_known_values_and_patterns() {
+        let r = Redactor::from_secrets(["hunter22".to_string(), "pw".to_string()]);
+        let t = r.text(&format!("value `hunter22` and `pw` in `pwd-file` near {SEED_U} and nats://a:b@c, no token configured"));
+        assert!(t.contains("no token configured"), "prose is kept: {t}");
+        assert!(
+            !t.contains("hunter22") && !t.contains(SEED_U) && !t.contains(":b@"),
+            "{t}"
+        );
+        assert!(
+            t.contains("`pwd-file`"),
+            "short secrets only replaced as whole words: {t}"
+        );
+        assert!(!t.contains("`pw`"), "{t}");
+    }
+}

@@ -1,0 +1,28 @@
+//! `unused-suppression`: emitted by [`crate::suppress`] after all rules ran.
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a `# latticelint: ignore[rule]` comment that suppresses no finding: the rule found
+    /// nothing on the covered line, or the rule name is unknown.
+    ///
+    /// ## Why is this bad?
+    /// A stale suppression hides nothing today but will silently hide a real fault if one appears
+    /// on that line later, and a misspelled rule name never suppressed anything (as ruff's `RUF100`
+    /// and rustc's `#[expect]` report). A suppression covers the line it ends or, alone on its line,
+    /// the next line.
+    ///
+    /// ## Example
+    /// ```nats title="nats.conf"
+    /// # latticelint: ignore[js-domain-missing] hub has no JetStream
+    /// port: 4222
+    /// ```
+    ///
+    /// ## How to fix
+    /// Remove the comment, or move it onto the line of the finding (or the line before), and check
+    /// the rule name with `latticelint rules`.
+    pub(crate) static META = {
+        name: "unused-suppression",
+        summary: "an inline suppression that suppresses nothing",
+        severity: Warning,
+    }
+}
