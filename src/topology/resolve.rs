@@ -1,0 +1,189 @@
+//! Resolving a dialed `host:port` to a server's listener through the names the deployment defines
+//! (compose service names, Kubernetes Service DNS names, pod names, listener hosts/IPs) and
+//! loopback within one locality.
+
+use super::url::DialUrl;
+use crate::model::{Listener, Model, Server, ServerId};
+
+/// Default ports of nats-server listeners.
+pub const DEFAULT_CLIENT_PORT: u16 = 4222;
+pub const DEFAULT_LEAF_PORT: u16 = 7422;
+
+/// The listener kinds a URL can land on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ListenerKind {
+    Client,
+    Leaf,
+    Route,
+    Gateway,
+    Http,
+}
+
+impl ListenerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListenerKind::Client => "client",
+            ListenerKind::Leaf => "leafnode",
+            ListenerKind::Route => "cluster",
+            ListenerKind::Gateway => "gateway",
+            ListenerKind::Http => "monitoring",
+        }
+    }
+}
+
+/// Where a URL lands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// On the wanted listener of `server`.
+    Found { server: ServerId },
+    /// On `server`, but on a listener of another kind.
+    WrongPort {
+        server: ServerId,
+        kind: ListenerKind,
+        port: u16,
+    },
+    /// Nowhere in this deployment (another site, NGS, a typo).
+    Unresolved { reason: String },
+}
+
+fn listener_port(l: Option<&Listener>, default: Option<u16>) -> Option<u16> {
+    match l {
+        None => default,
+        Some(l) => match l.port {
+            None => default,
+            Some(p) if p > 0 && p <= u16::MAX as i64 => Some(p as u16),
+            Some(_) => None,
+        },
+    }
+}
+
+/// The port a server listens on for `kind`, `None` when it has no such listener (or a random port).
+pub fn port_of(s: &Server, kind: ListenerKind) -> Option<u16> {
+    match kind {
+        ListenerKind::Client => listener_port(s.client.as_ref(), Some(DEFAULT_CLIENT_PORT)),
+        ListenerKind::Leaf => {
+            let l = s.leafnodes.as_ref()?.listen.as_ref()?;
+            listener_port(Some(l), Some(DEFAULT_LEAF_PORT))
+        }
+        ListenerKind::Route => listener_port(s.cluster.as_ref()?.listen.as_ref(), None),
+        ListenerKind::Gateway => listener_port(s.gateway.as_ref()?.listen.as_ref(), None),
+        ListenerKind::Http => listener_port(s.http.as_ref(), None),
+    }
+}
+
+/// Servers that the host name of a URL dialed from `locality` may mean.
+pub fn candidates(model: &Model, locality: &str, host: &str) -> Vec<ServerId> {
+    let host = host.to_ascii_lowercase();
+    if super::url::is_loopback_host(&host) {
+        return model
+            .servers
+            .iter()
+            .filter(|s| s.locality == locality)
+            .map(|s| s.id)
+            .collect();
+    }
+    let by_name = |h: &str| -> Vec<ServerId> {
+        model
+            .servers
+            .iter()
+            .filter(|s| s.hostnames.iter().any(|n| n.eq_ignore_ascii_case(h)))
+            .map(|s| s.id)
+            .collect()
+    };
+    let found = by_name(&host);
+    if !found.is_empty() {
+        return found;
+    }
+    // `nats-0.nats-headless.ns.svc...`: a pod of a StatefulSet behind a headless Service.
+    if let Some((first, rest)) = host.split_once('.') {
+        let found = by_name(rest);
+        if !found.is_empty() {
+            return found;
+        }
+        let _ = first;
+    }
+    // A server name used as a host name (docs examples).
+    model
+        .servers
+        .iter()
+        .filter(|s| {
+            s.label.eq_ignore_ascii_case(&host)
+                || s.name
+                    .as_ref()
+                    .is_some_and(|n| n.value.eq_ignore_ascii_case(&host))
+        })
+        .map(|s| s.id)
+        .collect()
+}
+
+/// Resolves `url` dialed by a client/server in `locality` (excluding `from` itself) to a listener of kind `want`.
+pub fn resolve(
+    model: &Model,
+    locality: &str,
+    from: Option<ServerId>,
+    url: &DialUrl,
+    want: ListenerKind,
+) -> Target {
+    let default_port = match want {
+        ListenerKind::Leaf => Some(DEFAULT_LEAF_PORT),
+        ListenerKind::Client => Some(DEFAULT_CLIENT_PORT),
+        _ => None,
+    };
+    let Some(port) = url.port.or(default_port) else {
+        return Target::Unresolved {
+            reason: format!("`{}` has no port", url.redacted()),
+        };
+    };
+    let cands: Vec<ServerId> = candidates(model, locality, &url.host)
+        .into_iter()
+        .filter(|c| Some(*c) != from)
+        .collect();
+    if cands.is_empty() {
+        let reason = if url.is_loopback() {
+            format!(
+                "no other server of this machine listens on `{}`",
+                url.redacted()
+            )
+        } else {
+            format!(
+                "no server in the scanned files is reachable as `{}`",
+                url.host
+            )
+        };
+        return Target::Unresolved { reason };
+    }
+    for &c in &cands {
+        if port_of(model.server(c), want) == Some(port) {
+            return Target::Found { server: c };
+        }
+    }
+    for &c in &cands {
+        for kind in [
+            ListenerKind::Client,
+            ListenerKind::Route,
+            ListenerKind::Gateway,
+            ListenerKind::Http,
+            ListenerKind::Leaf,
+        ] {
+            if kind != want && port_of(model.server(c), kind) == Some(port) {
+                return Target::WrongPort {
+                    server: c,
+                    kind,
+                    port,
+                };
+            }
+        }
+    }
+    // A name that designates exactly one server with such a listener: a Service may remap ports.
+    if !url.is_loopback() && cands.len() == 1 && port_of(model.server(cands[0]), want).is_some() {
+        return Target::Found { server: cands[0] };
+    }
+    Target::Unresolved {
+        reason: format!(
+            "no {} listener on port {} of `{}`",
+            want.as_str(),
+            port,
+            url.host
+        ),
+    }
+}
