@@ -233,45 +233,71 @@ pub struct Visit<'a> {
     pub path: &'a str,
 }
 
-/// Visits every entry of `map` (read as `block`) and of the nested blocks nats-server would parse,
-/// depth first in source order. Unknown keys are visited but not entered.
-pub fn walk(map: &Map, block: &'static Block, f: &mut dyn FnMut(&Visit)) {
-    walk_at(map, block, "", f);
+/// Visits every entry of `map` (read as `block`) and of the nested blocks nats-server `version` would
+/// parse (map by map, parents first). Unknown keys, and keys newer than `version`, are visited but
+/// not entered (the server stops at them).
+pub fn walk(map: &Map, block: &'static Block, version: NatsVersion, f: &mut dyn FnMut(&Visit)) {
+    for_each_map(map, block, version, &mut |m, b, path| {
+        for entry in &m.entries {
+            let here = if path.is_empty() {
+                entry.key.clone()
+            } else {
+                format!("{path}.{}", entry.key)
+            };
+            f(&Visit {
+                entry,
+                block: b,
+                key: b.lookup(&entry.key),
+                path: &here,
+            });
+        }
+    });
 }
 
-fn walk_at(map: &Map, block: &'static Block, path: &str, f: &mut dyn FnMut(&Visit)) {
-    for entry in &map.entries {
-        let key = block.lookup(&entry.key);
-        let here = if path.is_empty() {
-            entry.key.clone()
-        } else {
-            format!("{path}.{}", entry.key)
-        };
-        f(&Visit {
-            entry,
-            block,
-            key,
-            path: &here,
-        });
-        let Some(key) = key else { continue };
-        match &entry.value.kind {
-            ValueKind::Map(m) => {
-                if let Some(b) = key.ty.block().and_then(block_of) {
-                    walk_at(m, b, &here, f);
+/// Calls `f` with every map [`walk`] would enter (the root first), its block and its path.
+pub fn for_each_map(
+    map: &Map,
+    block: &'static Block,
+    version: NatsVersion,
+    f: &mut dyn FnMut(&Map, &'static Block, &str),
+) {
+    fn go(
+        map: &Map,
+        block: &'static Block,
+        version: NatsVersion,
+        path: &str,
+        f: &mut dyn FnMut(&Map, &'static Block, &str),
+    ) {
+        f(map, block, path);
+        for entry in &map.entries {
+            let Some(key) = block.lookup(&entry.key).filter(|k| k.known_in(version)) else {
+                continue;
+            };
+            let here = if path.is_empty() {
+                entry.key.clone()
+            } else {
+                format!("{path}.{}", entry.key)
+            };
+            match &entry.value.kind {
+                ValueKind::Map(m) => {
+                    if let Some(b) = key.ty.block().and_then(block_of) {
+                        go(m, b, version, &here, f);
+                    }
                 }
-            }
-            ValueKind::Array(items) => {
-                if let Some(b) = key.ty.element_block().and_then(block_of) {
-                    for (i, item) in items.iter().enumerate() {
-                        if let ValueKind::Map(m) = &item.kind {
-                            walk_at(m, b, &format!("{here}[{i}]"), f);
+                ValueKind::Array(items) => {
+                    if let Some(b) = key.ty.element_block().and_then(block_of) {
+                        for (i, item) in items.iter().enumerate() {
+                            if let ValueKind::Map(m) = &item.kind {
+                                go(m, b, version, &format!("{here}[{i}]"), f);
+                            }
                         }
                     }
                 }
+                _ => {}
             }
-            _ => {}
         }
     }
+    go(map, block, version, "", f);
 }
 
 fn block_of(path: &str) -> Option<&'static Block> {

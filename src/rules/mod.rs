@@ -70,12 +70,18 @@ macro_rules! declare_rule {
 }
 
 // One module per rule, alphabetical.
+mod invalid_value;
+mod silent_value_loss;
 mod suppression_without_reason;
+mod unknown_key;
 mod unused_suppression;
 
 /// Every rule, sorted by name (a test enforces order and uniqueness).
 pub static RULES: &[Rule] = &[
+    Rule { meta: &invalid_value::META, check: Some(invalid_value::check) },
+    Rule { meta: &silent_value_loss::META, check: Some(silent_value_loss::check) },
     Rule { meta: &suppression_without_reason::META, check: None },
+    Rule { meta: &unknown_key::META, check: Some(unknown_key::check) },
     Rule { meta: &unused_suppression::META, check: None },
 ];
 
@@ -87,6 +93,26 @@ pub fn find(name: &str) -> Option<&'static Rule> {
 /// The default severity of a rule, `Warning` for unknown names.
 pub fn default_severity(name: &str) -> Severity {
     find(name).map(|r| r.meta.default_severity).unwrap_or(Severity::Warning)
+}
+
+/// The configs the per-file NATS rules check: every config except include fragments (a file reached
+/// through another config's `include` is checked in its includer's context). Embedded configs count.
+pub fn checked_configs<'a>(cx: &Context<'a>) -> Vec<&'a ParsedConfig> {
+    let included: std::collections::HashSet<std::path::PathBuf> = cx
+        .configs
+        .iter()
+        .flat_map(|c| c.includes.iter())
+        .map(|id| cx.db.get(*id))
+        .filter(|f| f.embedding.is_none())
+        .map(|f| f.path.clone())
+        .collect();
+    cx.configs
+        .iter()
+        .filter(|c| {
+            let f = cx.db.get(c.file);
+            f.embedding.is_some() || !included.contains(&f.path)
+        })
+        .collect()
 }
 
 /// Runs every rule with a check function that the settings enable.

@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Agreement of `latticelint check` with `nats-server -t` on every NATS config of a corpus.
+
+For each config listed in the corpus's nats-t.tsv (kinds nats-conf and doc-extract) and each target:
+  * runs `nats-server -t -c NAME` from the file's folder with an empty environment;
+  * runs `latticelint check -f json --nats-version V NAME` the same way;
+  * classifies nats-server's complaints: syntax (parser, includes, variables), unknown field, type
+    (interface conversion, address, size, duration parse), missing file (certs, creds, JWTs),
+    duration warning, other semantic;
+  * checks: every syntax/unknown/type complaint has a latticelint error on the same file and line
+    (rules syntax-error, include-not-found, include-cycle, undefined-variable, unknown-key,
+    invalid-value; startup-only invalid-value findings do not count); every file nats-server accepts
+    gets none of those errors. Files that fail only for missing files are listed apart.
+
+Usage: scripts/nats-t-agreement.py [--corpus DIR] [--latticelint BIN] [--only 2.9|newest] [-v]
+Exit status: 0 when both targets agree on every file, 1 otherwise.
+"""
+import argparse
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+ERROR_RULES = {"syntax-error", "include-not-found", "include-cycle", "undefined-variable", "unknown-key", "invalid-value"}
+STARTUP_LABEL = "does not report it"  # invalid_value::LABEL_STARTUP
+REQUIRED = {"syntax", "unknown", "type"}
+
+
+def newest_binary():
+    found = shutil.which("nats-server")
+    if found and "shims" in found and shutil.which("pyenv"):
+        found = subprocess.run(["pyenv", "which", "nats-server"], capture_output=True, text=True).stdout.strip()
+    return found
+
+
+def classify(line):
+    """(category, file, line) of one line of nats-server -t output, or None."""
+    l = line.strip()
+    if not l or "configuration file" in l and "is valid" in l:
+        return None
+    l = re.sub(r"^nats-server: ", "", l)
+    m = re.match(r"^Parse error on line (\d+)", l) or re.search(r"on line (\d+) (could not be parsed|can not be found)", l)
+    if m:
+        return ("syntax", None, int(m.group(1)))
+    if "error parsing include file" in l:
+        m = re.search(r"line (\d+)", l)
+        return ("syntax", None, int(m.group(1)) if m else None)
+    m = re.match(r"^(.+?):(\d+):(\d+): (.*)$", l)
+    f, ln, msg = (os.path.basename(m.group(1)), int(m.group(2)), m.group(4)) if m else (None, None, l)
+    if "no such file or directory" in msg or re.search(r"\bopen \S+", msg):
+        return ("missing file", f, ln)
+    if "unknown field" in msg:
+        return ("unknown", f, ln)
+    if "should be converted to a duration" in msg:
+        return ("duration warning", f, ln)
+    if ("interface conversion" in msg or "could not parse address" in msg or "strconv." in msg
+            or "invalid duration" in msg or "time: " in msg):
+        return ("type", f, ln)
+    return ("semantic", f, ln)
+
+
+def run_nats(binary, folder, name):
+    p = subprocess.run([binary, "-t", "-c", name], cwd=folder, env={}, capture_output=True, text=True, timeout=30)
+    out = (p.stdout + "\n" + p.stderr).strip()
+    complaints = [c for c in (classify(x) for x in out.splitlines()) if c]
+    if p.returncode != 0 and not complaints:
+        complaints = [("semantic", None, None)]
+    return p.returncode == 0, complaints, out
+
+
+def run_lint(binary, folder, name, version):
+    args = [binary, "check", "-f", "json", name]
+    if version:
+        args[2:2] = ["--nats-version", version]
+    p = subprocess.run(args, cwd=folder, env={}, capture_output=True, text=True, timeout=60)
+    try:
+        doc = json.loads(p.stdout)
+    except json.JSONDecodeError:
+        return None, p.stderr.strip()[:300]
+    errors = []
+    for f in doc.get("findings", []):
+        if f.get("severity") != "error" or f.get("rule") not in ERROR_RULES:
+            continue
+        if f.get("rule") == "invalid-value" and STARTUP_LABEL in (f.get("label") or ""):
+            continue
+        errors.append((os.path.basename(f.get("file", "")), f.get("line"), f.get("rule"), f.get("message")))
+    return errors, None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus", default="/work/shared/corpus")
+    ap.add_argument("--latticelint", default=os.path.join(os.path.dirname(__file__), "..", "target", "debug", "latticelint"))
+    ap.add_argument("--only", choices=["2.9", "newest"])
+    ap.add_argument("-v", "--verbose", action="store_true")
+    a = ap.parse_args()
+    lint = os.path.abspath(a.latticelint)
+    targets = [("2.9", "/usr/sbin/nats-server", "2.9"), ("newest", newest_binary(), None)]
+    rows = []
+    with open(os.path.join(a.corpus, "nats-t.tsv")) as fh:
+        for r in csv.DictReader(fh, delimiter="\t"):
+            if r["kind"] in ("nats-conf", "doc-extract"):
+                rows.append(r["local_path"])
+    all_ok = True
+    summary = []
+    for label, binary, version in targets:
+        if a.only and a.only != label:
+            continue
+        if not binary or not os.path.exists(binary):
+            print(f"skipping {label}: no nats-server binary")
+            continue
+        vers = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.strip()
+        stats = dict(files=0, accepted=0, rejected=0, missing_only=0, other_only=0, agree=0)
+        disagreements, missing_only, other_only = [], [], []
+        for rel in rows:
+            path = os.path.join(a.corpus, rel)
+            folder, name = os.path.dirname(path), os.path.basename(path)
+            ok, complaints, raw = run_nats(binary, folder, name)
+            errors, lint_err = run_lint(lint, folder, name, version)
+            stats["files"] += 1
+            if errors is None:
+                disagreements.append((rel, f"latticelint failed: {lint_err}"))
+                continue
+            cats = {c[0] for c in complaints}
+            if ok:
+                stats["accepted"] += 1
+                if errors:
+                    disagreements.append((rel, "nats-server accepts; latticelint: " + "; ".join(
+                        f"{f}:{ln} {rule}: {msg}" for f, ln, rule, msg in errors[:3])))
+                else:
+                    stats["agree"] += 1
+                continue
+            required = [c for c in complaints if c[0] in REQUIRED]
+            if not required:
+                if cats == {"missing file"}:
+                    stats["missing_only"] += 1
+                    missing_only.append(rel)
+                else:
+                    stats["other_only"] += 1
+                    other_only.append((rel, ", ".join(sorted(cats))))
+                continue
+            stats["rejected"] += 1
+            missed = []
+            for cat, f, ln in required:
+                hit = any(ln is None or (eln == ln and (f is None or ef == f)) for ef, eln, _, _ in errors)
+                if not hit:
+                    missed.append(f"{cat} at {f or name}:{ln}")
+            if missed:
+                disagreements.append((rel, "latticelint misses " + "; ".join(missed) + " | nats-server: "
+                                      + raw.replace("\n", " // ")[:300]))
+            else:
+                stats["agree"] += 1
+        all_ok &= not disagreements
+        summary.append((label, vers, stats, disagreements, missing_only, other_only))
+    for label, vers, s, dis, miss, other in summary:
+        print(f"\n## target {label} ({vers})\n")
+        print("| files | accepted | rejected (syntax/unknown/type) | missing files only | other semantic only | latticelint agrees | disagreements |")
+        print("|---|---|---|---|---|---|---|")
+        print(f"| {s['files']} | {s['accepted']} | {s['rejected']} | {s['missing_only']} | {s['other_only']} | "
+              f"{s['agree']}/{s['accepted'] + s['rejected']} | {len(dis)} |")
+        if dis:
+            print("\nDisagreements:")
+            for rel, why in dis:
+                print(f"- {rel}: {why}")
+        if a.verbose:
+            print("\nMissing files only (certificates, creds, JWTs, resolver dirs):")
+            for rel in miss:
+                print(f"- {rel}")
+            print("\nOther semantic failures only (not required either way):")
+            for rel, cats in other:
+                print(f"- {rel}: {cats}")
+        else:
+            print(f"\nMissing files only: {len(miss)} files; other semantic only: {len(other)} files (-v lists them)")
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,241 @@
+//! `silent-value-loss`: config text nats-server accepts but drops, overrides or reads differently
+//! than written. The parser reports the lexical traps under the same name; this pass adds the
+//! semantic ones.
+
+use crate::diagnostic::Diagnostic;
+use crate::nats::keys::{self, KeyMatch, Ty, UnknownPolicy};
+use crate::nats::{Map, ParsedConfig, Value, ValueKind};
+use crate::rules::Context;
+use crate::source::SourceDb;
+use crate::span::{FileId, Span};
+use crate::version::NatsVersion;
+use once_cell::sync::Lazy;
+use regex::Regex;
+use std::collections::BTreeMap;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Finds config text that nats-server accepts without error but does not use as written:
+    /// - a key written twice in one block (the last one wins silently), including spellings that differ
+    ///   only in case or are aliases of one key (`PORT`/`port`, `leaf`/`leafnodes`), where the winner
+    ///   depends on Go map order;
+    /// - a duration written as an unquoted `2m`, `10k`...: `m` means mega, so `ping_interval: 2m` is
+    ///   2000000 seconds;
+    /// - a plain integer where a duration is expected (taken as seconds, with a warning that makes
+    ///   `nats-server -t` fail);
+    /// - unknown keys inside `resolver {}`, which nats-server ignores without a word;
+    /// - unquoted bcrypt hashes starting `$2b$`/`$2y$` (only `$2a$` is special-cased, the others are
+    ///   read as variable references);
+    /// - absolute `include` paths, which nats-server joins under the including file's folder.
+    ///
+    /// ## Why is this bad?
+    /// The server runs with a value other than the one the author meant, and nothing reports it
+    /// until something fails later. See `truth/nats-conf-format.md` §1.3 (duplicate and case-only
+    /// keys), §1.6 (sizes vs durations), §1.10 (absolute includes), §1.11 (bcrypt), §3.1 (int
+    /// durations) and §3.2 (`resolver` ignores unknown keys).
+    ///
+    /// ## Example
+    /// ```text
+    /// port: 4222
+    /// PORT: 4333
+    /// ping_interval: 2m
+    /// write_deadline: 10
+    /// include /etc/nats/auth.conf
+    /// ```
+    ///
+    /// ## How to fix
+    /// Keep one spelling of each key, quote durations or write them with seconds (`"2m"`, `120s`),
+    /// write `10s` instead of `10`, quote bcrypt hashes, and use include paths relative to the file.
+    pub(crate) static META = { name: "silent-value-loss", summary: "config text nats-server accepts but drops or misreads", severity: Warning }
+}
+
+pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let version = cx.settings.nats_version;
+    let mut found = Vec::new();
+    for cfg in crate::rules::checked_configs(cx) {
+        check_config(cfg, cx.db, version, &mut found);
+    }
+    found.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
+    found.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    out.extend(found);
+}
+
+/// All findings of this rule on one config.
+pub fn check_config(
+    cfg: &ParsedConfig,
+    db: &SourceDb,
+    version: NatsVersion,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut files: Vec<FileId> = vec![cfg.file];
+    files.extend(cfg.includes.iter().copied());
+    for f in files {
+        text_traps(db, f, out);
+    }
+    // The value tree of a config the parser rejects may be cut short: no semantic traps there.
+    if !cfg.ok {
+        return;
+    }
+    keys::for_each_map(&cfg.root, keys::top(), version, &mut |m, block, _| {
+        if block.unknown == UnknownPolicy::Ignored {
+            for e in m.entries.iter().filter(|e| block.lookup(&e.key).is_none()) {
+                out.push(
+                    Diagnostic::new(
+                        META.name,
+                        e.key_span,
+                        format!("`{}` is ignored in `{}`", e.key, block.path),
+                    )
+                    .with_label("nats-server never reads this key")
+                    .with_help(format!(
+                        "`{}` only reads {} (exact spelling)",
+                        block.path,
+                        block
+                            .keys
+                            .iter()
+                            .map(|k| format!("`{}`", k.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                );
+            }
+        }
+        duplicates(m, block, out);
+    });
+    keys::walk(&cfg.root, keys::top(), version, &mut |v| {
+        let Some(k) = v.key.filter(|k| k.known_in(version)) else {
+            return;
+        };
+        duration_traps(db, &v.entry.key, &k.ty, &v.entry.value, out);
+    });
+}
+
+/// Keys set more than once in one map.
+fn duplicates(m: &Map, block: &keys::Block, out: &mut Vec<Diagnostic>) {
+    // Group by what nats-server treats as the same key.
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, e) in m.entries.iter().enumerate() {
+        let id = match (block.unknown, block.key_match, block.lookup(&e.key)) {
+            (UnknownPolicy::FreeForm, _, _) | (_, KeyMatch::Exact, _) => e.key.clone(),
+            (_, KeyMatch::CaseInsensitive, Some(k)) => format!("\u{0}{}", k.canonical),
+            (_, KeyMatch::CaseInsensitive, None) => e.key.to_ascii_lowercase(),
+        };
+        groups.entry(id).or_default().push(i);
+    }
+    for idxs in groups.values().filter(|v| v.len() > 1) {
+        let last = &m.entries[*idxs.last().expect("non-empty group")];
+        for &i in &idxs[..idxs.len() - 1] {
+            let e = &m.entries[i];
+            let (message, help) = if e.key == last.key {
+                (
+                    format!(
+                        "`{}` is set again later in the same block; this value is dropped",
+                        e.key
+                    ),
+                    "remove one of the two entries (nats-server keeps the last one)".to_string(),
+                )
+            } else {
+                (
+                    format!(
+                        "`{}` and `{}` are the same key to nats-server; which one wins is random",
+                        e.key, last.key
+                    ),
+                    format!("keep only one of `{}` and `{}`", e.key, last.key),
+                )
+            };
+            out.push(
+                Diagnostic::new(META.name, e.key_span, message)
+                    .with_label("overridden")
+                    .with_related(last.key_span, "set again here")
+                    .with_help(help),
+            );
+        }
+    }
+}
+
+/// Suffix of an unquoted size integer, e.g. `m` of `2m`.
+static SIZE_INT: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^-?[0-9]+([kKmMgGtTpPeE][bBiI]*)$").expect("valid regex"));
+
+/// `2m` meant as minutes, and integers where a duration is expected.
+fn duration_traps(db: &SourceDb, key: &str, ty: &Ty, v: &Value, out: &mut Vec<Diagnostic>) {
+    let wants = |pred: &dyn Fn(&Ty) -> bool| match ty {
+        Ty::OneOf(alts) => alts.iter().any(pred),
+        t => pred(t),
+    };
+    let ValueKind::Integer(n) = v.kind else {
+        return;
+    };
+    let is_duration = wants(&|t| matches!(t, Ty::Duration));
+    let is_timeout = wants(&|t| matches!(t, Ty::Timeout));
+    if !is_duration && !is_timeout {
+        return;
+    }
+    let file = db.get(v.span.file);
+    let text = file.text.get(v.span.range()).unwrap_or("");
+    if v.via_variable.is_none() {
+        if let Some(c) = SIZE_INT.captures(text) {
+            let suffix = &c[1];
+            out.push(
+                Diagnostic::new(
+                    META.name,
+                    v.span,
+                    format!("`{key}: {text}` is the integer {n} (`{suffix}` is a size suffix), read as {n} seconds"),
+                )
+                .with_label("not a duration")
+                .with_help(format!("quote the duration (`{key}: \"{text}\"`) or use a Go duration with a unit such as `s`, `m`, `h`")),
+            );
+            return;
+        }
+    }
+    if is_duration {
+        out.push(
+            Diagnostic::new(META.name, v.span, format!("`{key}` is the integer {n}, taken as {n} seconds"))
+                .with_label("nats-server warns `should be converted to a duration`; `nats-server -t` fails on it")
+                .with_help(format!("write a duration: `{key}: \"{n}s\"`")),
+        );
+    }
+}
+
+static ABS_INCLUDE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r#"(?mi)^[ \t]*include[ \t]+["']?(/[^"'\s;}]*)"#).expect("valid regex")
+});
+static BCRYPT: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?m)(^|[\s:=\[,])(\$2[by]\$)").expect("valid regex"));
+
+/// Traps visible in the text only: absolute include paths and unquoted `$2b$`/`$2y$` hashes.
+fn text_traps(db: &SourceDb, file: FileId, out: &mut Vec<Diagnostic>) {
+    let f = db.get(file);
+    let text: &str = &f.text;
+    for c in ABS_INCLUDE.captures_iter(text) {
+        let m = c.get(1).expect("group 1");
+        out.push(
+            Diagnostic::new(
+                META.name,
+                Span::new(file, m.start(), m.end()),
+                format!("absolute include path `{}` is read relative to this file's folder", m.as_str()),
+            )
+            .with_label("nats-server joins this under the including file's directory")
+            .with_help("write the path relative to this file (nats-server does not honour absolute include paths)"),
+        );
+    }
+    for c in BCRYPT.captures_iter(text) {
+        let m = c.get(2).expect("group 2");
+        let line_start = text[..m.start()].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let before = text[line_start..m.start()].trim_start();
+        if before.starts_with('#') || before.starts_with("//") {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                META.name,
+                Span::new(file, m.start(), m.end()),
+                format!(
+                    "unquoted bcrypt hash starting `{}` is read as a variable reference",
+                    m.as_str()
+                ),
+            )
+            .with_label("only `$2a$` hashes may be unquoted")
+            .with_help("quote the hash: `password: \"$2b$...\"`"),
+        );
+    }
+}
