@@ -1,15 +1,90 @@
-//! `latticelint parse`.
+//! `latticelint parse`: what nats-server's config parser makes of NATS config files.
+//!
+//! `--json` prints one line per file, `{"file", "ok", "value"}` or `{"file", "ok": false, "error"}`,
+//! with includes and variables resolved against the process environment (the format of
+//! `natsconf-oracle`, so the two can be compared). Without `--json`, diagnostics are printed.
 
-use std::path::PathBuf;
+use crate::nats::{parse_path, ParseOptions, ParsedConfig};
+use crate::source::SourceDb;
+use crate::version::NatsVersion;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files or folders.
+    /// Files or folders (folders are searched for `*.conf` and `*.cfg`).
     pub paths: Vec<PathBuf>,
+    /// One JSON object per file: `{"file", "ok", "value"|"error"}`.
+    #[arg(long)]
+    pub json: bool,
+    /// nats-server release whose parser to follow (e.g. 2.9.10, 2.10.16, newest).
+    #[arg(long = "nats-version", default_value = "newest")]
+    pub nats_version: NatsVersion,
 }
 
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("latticelint parse: not implemented yet");
-    ExitCode::from(2)
+/// Config files named by `paths`, folders expanded (sorted), in argument order.
+fn files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(p)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.into_path())
+                .filter(|f| matches!(f.extension().and_then(|x| x.to_str()), Some("conf" | "cfg")))
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// The JSON line of one parsed file.
+pub fn json_line(file: &Path, parsed: &ParsedConfig) -> serde_json::Value {
+    let name = file.to_string_lossy();
+    if parsed.ok {
+        serde_json::json!({"file": name, "ok": true, "value": parsed.to_json()})
+    } else {
+        serde_json::json!({"file": name, "ok": false, "error": parsed.error.clone().unwrap_or_default()})
+    }
+}
+
+pub fn run(args: Args) -> ExitCode {
+    if args.paths.is_empty() {
+        eprintln!("latticelint parse: give at least one file or folder");
+        return ExitCode::from(2);
+    }
+    let opts = ParseOptions { version: args.nats_version, ..Default::default() };
+    let db = SourceDb::new(std::env::current_dir().unwrap_or_default());
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failed = false;
+    for file in files(&args.paths) {
+        let parsed = parse_path(&db, &file, &opts);
+        failed |= !parsed.ok;
+        if args.json {
+            let _ = writeln!(out, "{}", json_line(&file, &parsed));
+        } else {
+            let _ = out.flush();
+            for d in &parsed.diagnostics {
+                eprintln!("{:?}", crate::nats::render::report(&db, d));
+            }
+            if parsed.ok {
+                let _ = writeln!(out, "{}: ok", db.get(parsed.file).display);
+            } else {
+                let _ = writeln!(out, "{}: {}", db.get(parsed.file).display, parsed.error.clone().unwrap_or_default());
+            }
+        }
+    }
+    let _ = out.flush();
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -6,16 +6,24 @@
 //! 3. report malformed input as diagnostics (`syntax-error`, `include-not-found`, `include-cycle`,
 //! `undefined-variable`) and silent traps as `silent-value-loss` notes. Never panics.
 
+pub mod chars;
+pub mod error;
+pub mod include;
 pub mod keys;
+pub mod lexer;
+mod parser;
+pub mod render;
 pub mod value;
 
 use crate::diagnostic::Diagnostic;
-use crate::span::FileId;
+use crate::source::SourceDb;
+use crate::span::{FileId, Span};
 use crate::version::NatsVersion;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use include::{FsLoader, IncludeError, IncludeLoader, IncludeRequest, LoadedInclude};
 pub use value::{Entry, Map, Value, ValueKind, VariableOrigin};
 
 /// How variables fall back to the environment.
@@ -31,7 +39,7 @@ pub enum Environment {
 impl Environment {
     pub fn lookup(&self, name: &str) -> Option<String> {
         match self {
-            Environment::Process => std::env::var(name).ok(),
+            Environment::Process => std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
             Environment::Fixed(m) => m.get(name).cloned(),
         }
     }
@@ -45,6 +53,11 @@ pub struct ParseOptions {
     pub env: Environment,
     /// When set, an include that resolves outside this folder is reported (and still read).
     pub root: Option<PathBuf>,
+    /// Reads `include`d files; `None` = the filesystem ([`FsLoader`]).
+    pub loader: Option<Arc<dyn IncludeLoader>>,
+    /// The path nats-server would be given for this file (`-c PATH`): includes resolve against
+    /// its folder. `None` = the file's path in the [`SourceDb`] (set it for embedded configs).
+    pub config_path: Option<PathBuf>,
 }
 
 /// What parsing one file produced. `root` is the (possibly partial) top-level map even when
@@ -59,4 +72,92 @@ pub struct ParsedConfig {
     pub diagnostics: Vec<Diagnostic>,
     /// Every file read through `include`, in order of first inclusion.
     pub includes: Vec<FileId>,
+}
+
+impl ParsedConfig {
+    /// The parsed top level as plain JSON (what `latticelint parse --json` prints as `value`).
+    pub fn to_json(&self) -> serde_json::Value {
+        value::map_to_json(&self.root)
+    }
+}
+
+/// Parses a file already registered in `db` (a real file or embedded text), resolving includes
+/// through `opts.loader` and variables through enclosing maps and then `opts.env`.
+pub fn parse_file(db: &SourceDb, file: FileId, opts: &ParseOptions) -> ParsedConfig {
+    let source = db.get(file);
+    let path = opts.config_path.clone().unwrap_or_else(|| source.path.clone());
+    let fs = FsLoader;
+    let loader: &dyn IncludeLoader = opts.loader.as_deref().unwrap_or(&fs);
+    let identity = if source.embedding.is_some() {
+        format!("embedded:{}", source.display)
+    } else {
+        std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone()).to_string_lossy().into_owned()
+    };
+    let mut session = parser::Session {
+        db,
+        opts,
+        loader,
+        diagnostics: Vec::new(),
+        includes: Vec::new(),
+        include_stack: vec![(identity, file, None)],
+        env_chain: Vec::new(),
+    };
+    let (root, res) = parser::Parser::new(&source.text[..], file, path, &mut session, false).run();
+    ParsedConfig {
+        file,
+        root,
+        ok: res.is_ok(),
+        error: res.err().map(|f| f.go),
+        diagnostics: session.diagnostics,
+        includes: session.includes,
+    }
+}
+
+/// Reads `path` (refusing folders, devices, FIFOs and files over 256 MiB), registers it in `db`
+/// (or reuses the registered copy) and parses it. I/O errors become an `unreadable-file` diagnostic.
+pub fn parse_path(db: &SourceDb, path: &Path, opts: &ParseOptions) -> ParsedConfig {
+    if let Some(file) = db.find(path) {
+        return parse_file(db, file, opts);
+    }
+    match include::read_config_file(path) {
+        Ok((text, bad)) => {
+            let file = db.add(path.to_path_buf(), text);
+            let mut parsed = parse_file(db, file, opts);
+            if let Some(offset) = bad {
+                let d = Diagnostic::new(
+                    "invalid-encoding",
+                    Span::new(file, offset, offset + 3),
+                    include::invalid_utf8_message(offset),
+                )
+                .with_label("not UTF-8")
+                .with_help("save the file as UTF-8; nats-server copies the raw bytes into values");
+                parsed.diagnostics.insert(0, d);
+            }
+            parsed
+        }
+        Err(e) => {
+            let file = db.add(path.to_path_buf(), "");
+            let d = Diagnostic::new(
+                "unreadable-file",
+                Span::point(file, 0),
+                format!("cannot read `{}`: {}", db.get(file).display, e.reason),
+            )
+            .with_label("unreadable")
+            .with_help("check the path and its permissions");
+            ParsedConfig {
+                file,
+                root: Map::default(),
+                ok: false,
+                error: Some(format!("error opening config file: {}", e.reason)),
+                diagnostics: vec![d],
+                includes: Vec::new(),
+            }
+        }
+    }
+}
+
+/// Parses text that is not in a file (tests, benchmarks): registers it under `name` and parses it.
+pub fn parse_str(db: &SourceDb, name: &str, text: &str, opts: &ParseOptions) -> ParsedConfig {
+    let file = db.add(PathBuf::from(name), text);
+    parse_file(db, file, opts)
 }

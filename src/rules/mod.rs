@@ -70,17 +70,27 @@ macro_rules! declare_rule {
 }
 
 // One module per rule, alphabetical.
+mod include_cycle;
+mod include_not_found;
+mod invalid_encoding;
 mod invalid_value;
 mod silent_value_loss;
 mod suppression_without_reason;
+mod syntax_error;
+mod undefined_variable;
 mod unknown_key;
 mod unused_suppression;
 
 /// Every rule, sorted by name (a test enforces order and uniqueness).
 pub static RULES: &[Rule] = &[
+    Rule { meta: &include_cycle::META, check: None },
+    Rule { meta: &include_not_found::META, check: None },
+    Rule { meta: &invalid_encoding::META, check: None },
     Rule { meta: &invalid_value::META, check: Some(invalid_value::check) },
     Rule { meta: &silent_value_loss::META, check: Some(silent_value_loss::check) },
     Rule { meta: &suppression_without_reason::META, check: None },
+    Rule { meta: &syntax_error::META, check: None },
+    Rule { meta: &undefined_variable::META, check: None },
     Rule { meta: &unknown_key::META, check: Some(unknown_key::check) },
     Rule { meta: &unused_suppression::META, check: None },
 ];
