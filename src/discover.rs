@@ -1,2 +1,609 @@
 //! Walks the given paths and classifies each file by name and content (NATS config, compose,
-//! Kubernetes, `.env`, systemd unit, script). Reads no file twice; parses nothing.
+//! Kubernetes, Helm values, `.env`, systemd unit, script). Reads each file once and registers it in
+//! the [`SourceDb`]; parses nothing.
+//!
+//! The walk honours `.gitignore`/`.ignore` (even outside a git repository), skips VCS and build
+//! folders (`.git`, `target`, `node_modules`...), follows symlinks and survives loops. Special files
+//! (FIFOs, devices, sockets), files over [`MAX_FILE_SIZE`] and files that cannot be read (permissions,
+//! deleted during the walk) become `unreadable-file` diagnostics; the walk never aborts.
+
+use crate::diagnostic::Diagnostic;
+use crate::source::SourceDb;
+use crate::span::{FileId, Span};
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are not read (a deployment file is never this big).
+pub const MAX_FILE_SIZE: u64 = 8 << 20;
+
+/// Folders never entered.
+const SKIP_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".jj",
+    "target",
+    "node_modules",
+    ".terraform",
+    "__pycache__",
+    ".venv",
+    ".tox",
+    ".idea",
+];
+
+/// What a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    /// A NATS server config or include fragment, whatever its extension.
+    NatsConfig,
+    Compose,
+    /// Kubernetes manifests (multi-document YAML, kustomization files).
+    Kubernetes,
+    /// Helm values files (plain YAML) of the nats, wadm, wasmcloud-host or wasmcloud-platform charts.
+    HelmValues,
+    /// `.env` files.
+    Env,
+    Systemd,
+    /// Shell scripts with `nats-server` / `wash up` / `wasmcloud` command lines.
+    Script,
+}
+
+/// A classified file, registered in the source db.
+#[derive(Debug, Clone)]
+pub struct Discovered {
+    pub path: PathBuf,
+    pub file: FileId,
+    pub kind: FileKind,
+}
+
+/// The result of a walk, sorted by path.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<Discovered>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The root display paths are relative to: the folder given, a file's folder, or the common ancestor.
+pub fn scan_root(paths: &[PathBuf]) -> PathBuf {
+    let dir_of = |p: &PathBuf| -> PathBuf {
+        if p.is_dir() {
+            p.clone()
+        } else {
+            p.parent()
+                .map(Path::to_path_buf)
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or_else(|| ".".into())
+        }
+    };
+    let mut it = paths.iter();
+    let Some(first) = it.next() else {
+        return PathBuf::from(".");
+    };
+    let mut root = dir_of(first);
+    for p in it {
+        let d = dir_of(p);
+        while !d.starts_with(&root) {
+            if !root.pop() {
+                return PathBuf::from(if d.is_absolute() { "/" } else { "." });
+            }
+        }
+    }
+    root
+}
+
+/// Walks `paths`, registers every classified file in `db`, and reports unreadable ones.
+pub fn discover(paths: &[PathBuf], db: &SourceDb) -> Discovery {
+    let mut out = Discovery::default();
+    let mut seen = std::collections::HashSet::new();
+    let mut found: Vec<(PathBuf, Option<std::fs::Metadata>, Option<String>)> = Vec::new();
+    for root in paths {
+        if !root.exists() && std::fs::symlink_metadata(root).is_err() {
+            found.push((root.clone(), None, Some("no such file or folder".into())));
+            continue;
+        }
+        let mut wb = ignore::WalkBuilder::new(root);
+        wb.hidden(false)
+            .follow_links(true)
+            .require_git(false)
+            .git_global(false)
+            .parents(true)
+            .filter_entry(|e| {
+                !(e.depth() > 0
+                    && e.file_type().is_some_and(|t| t.is_dir())
+                    && SKIP_DIRS.iter().any(|s| e.file_name() == *s))
+            });
+        for entry in wb.build() {
+            match entry {
+                Ok(e) => {
+                    if e.file_type().is_some_and(|t| t.is_dir()) {
+                        continue;
+                    }
+                    let path = e.path().to_path_buf();
+                    match std::fs::metadata(&path) {
+                        Ok(m) => found.push((path, Some(m), None)),
+                        Err(err) => found.push((path, None, Some(io_reason(&err)))),
+                    }
+                }
+                Err(err) => {
+                    // Symlink loops are skipped silently; other errors name a path when they can.
+                    if is_loop(&err) {
+                        continue;
+                    }
+                    if let Some(p) = error_path(&err) {
+                        found.push((p, None, Some(err_reason(&err))));
+                    }
+                }
+            }
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, meta, err) in found {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        if let Some(reason) = err {
+            out.diagnostics.push(unreadable(db, &path, &reason));
+            continue;
+        }
+        let Some(meta) = meta else { continue };
+        if !meta.is_file() {
+            out.diagnostics
+                .push(unreadable(db, &path, &special_reason(&meta)));
+            continue;
+        }
+        if !kind_by_name(&path).is_candidate() {
+            continue;
+        }
+        if meta.len() > MAX_FILE_SIZE {
+            out.diagnostics.push(unreadable(
+                db,
+                &path,
+                &format!(
+                    "it is {} bytes, over the {} byte limit",
+                    meta.len(),
+                    MAX_FILE_SIZE
+                ),
+            ));
+            continue;
+        }
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(err) => {
+                out.diagnostics
+                    .push(unreadable(db, &path, &io_reason(&err)));
+                continue;
+            }
+        };
+        if bytes.contains(&0) {
+            continue; // binary
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        if let Some(kind) = classify(&path, &text) {
+            let file = db.add(path.clone(), text);
+            out.files.push(Discovered { path, file, kind });
+        }
+    }
+    out
+}
+
+fn unreadable(db: &SourceDb, path: &Path, reason: &str) -> Diagnostic {
+    let file = db.add(path.to_path_buf(), "");
+    Diagnostic::new(
+        "unreadable-file",
+        Span::point(file, 0),
+        format!("cannot read `{}`: {reason}", db.display_path(path)),
+    )
+    .with_label("not read")
+    .with_help("make the file readable, or exclude it with .gitignore/.ignore")
+}
+
+fn special_reason(meta: &std::fs::Metadata) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "it is a FIFO (named pipe), not a regular file".into();
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "it is a device, not a regular file".into();
+        }
+        if t.is_socket() {
+            return "it is a socket, not a regular file".into();
+        }
+    }
+    let _ = meta;
+    "it is not a regular file".into()
+}
+
+fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "it disappeared during the scan".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => err.to_string().to_lowercase(),
+    }
+}
+
+fn is_loop(err: &ignore::Error) -> bool {
+    match err {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        ignore::Error::Partial(errs) => errs.iter().all(is_loop),
+        _ => false,
+    }
+}
+
+fn error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
+}
+
+fn err_reason(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => err_reason(err),
+        ignore::Error::Io(e) => io_reason(e),
+        other => other.to_string().to_lowercase(),
+    }
+}
+
+/// What a file name alone says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameHint {
+    Yaml,
+    Env,
+    Systemd,
+    Script,
+    /// `.conf`, `.cfg`, `.nats`, `.json`, `.txt`, no extension...: a NATS config if the content says so.
+    MaybeConf,
+    /// Source code, images, archives...: never read.
+    Skip,
+}
+
+impl NameHint {
+    fn is_candidate(self) -> bool {
+        self != NameHint::Skip
+    }
+}
+
+fn kind_by_name(path: &Path) -> NameHint {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if name == ".env" || name.starts_with(".env.") || ext == "env" {
+        return NameHint::Env;
+    }
+    match ext.as_str() {
+        "yaml" | "yml" => NameHint::Yaml,
+        "service" => NameHint::Systemd,
+        "sh" | "bash" | "zsh" => NameHint::Script,
+        "conf" | "cfg" | "nats" | "json" | "txt" | "config" | "tmpl" | "" => {
+            if name == "makefile" || name == "justfile" || name == "dockerfile" {
+                NameHint::Script
+            } else {
+                NameHint::MaybeConf
+            }
+        }
+        _ => NameHint::Skip,
+    }
+}
+
+/// Classifies a file by name and content; `None` for files latticelint does not read.
+pub fn classify(path: &Path, text: &str) -> Option<FileKind> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match kind_by_name(path) {
+        NameHint::Env => Some(FileKind::Env),
+        NameHint::Systemd => Some(if text.contains("[Service]") || text.contains("[Unit]") {
+            FileKind::Systemd
+        } else {
+            return None;
+        }),
+        NameHint::Script => has_command_line(text).then_some(FileKind::Script),
+        NameHint::Yaml => classify_yaml(&name, text),
+        NameHint::MaybeConf => {
+            let lname = name.to_ascii_lowercase();
+            if lname.ends_with(".json") && !looks_like_nats(text, 2) {
+                return None;
+            }
+            let strong = lname.ends_with(".conf") || lname.ends_with(".nats");
+            if looks_like_nats(text, if strong { 1 } else { 2 }) {
+                Some(FileKind::NatsConfig)
+            } else if has_command_line(text) && !lname.ends_with(".conf") {
+                Some(FileKind::Script)
+            } else {
+                None
+            }
+        }
+        NameHint::Skip => None,
+    }
+}
+
+fn classify_yaml(name: &str, text: &str) -> Option<FileKind> {
+    let lname = name.to_ascii_lowercase();
+    if text.contains("{{") && (text.contains("}}") || text.contains(".Values")) {
+        return None; // Helm template: not YAML until rendered
+    }
+    if crate::deploy::compose::looks_like_compose(name, text) {
+        return Some(FileKind::Compose);
+    }
+    let has = |k: &str| text.lines().any(|l| l.starts_with(k));
+    let k8s_shape = (has("apiVersion:") && has("kind:")) || text.contains("\nkind: ");
+    let has_api = has("apiVersion:") || text.contains("\napiVersion:");
+    if lname.starts_with("kustomization.") || (k8s_shape && has_api) {
+        return Some(FileKind::Kubernetes);
+    }
+    const HELM_HINTS: &[&str] = &[
+        "jetstream",
+        "leafnodes",
+        "wadm",
+        "wasmcloud",
+        "natsAddress",
+        "jetstreamDomain",
+        "nats:",
+        "cluster:",
+    ];
+    if HELM_HINTS.iter().any(|h| text.contains(h)) {
+        return Some(FileKind::HelmValues);
+    }
+    None
+}
+
+/// Top-level keys of a NATS config (and of include fragments).
+const NATS_KEYS: &[&str] = &[
+    "listen",
+    "port",
+    "host",
+    "net",
+    "server_name",
+    "jetstream",
+    "leafnodes",
+    "leaf",
+    "cluster",
+    "gateway",
+    "gateways",
+    "accounts",
+    "include",
+    "authorization",
+    "http",
+    "http_port",
+    "monitor_port",
+    "https_port",
+    "websocket",
+    "mqtt",
+    "system_account",
+    "operator",
+    "resolver",
+    "resolver_preload",
+    "routes",
+    "remotes",
+    "users",
+    "no_auth_user",
+    "default_js_domain",
+    "store_dir",
+    "max_payload",
+    "max_connections",
+    "pid_file",
+    "lame_duck_duration",
+    "debug",
+    "trace",
+    "logtime",
+    "log_file",
+    "tls",
+    "server_tags",
+    "no_sys_acc",
+    "client_advertise",
+    "ping_interval",
+    "write_deadline",
+    "domain",
+    "max_file_store",
+    "max_memory_store",
+    "mappings",
+];
+
+/// True when at least `min` lines start with a NATS key followed by `:`, `=`, `{`, `[` or a value.
+pub fn looks_like_nats(text: &str, min: usize) -> bool {
+    let mut score = 0;
+    let mut foreign = 0;
+    for line in text.lines().take(400) {
+        let t = line.trim_start().trim_start_matches(['"', '\'']);
+        if t.starts_with("server {")
+            || t.starts_with("location ")
+            || t.starts_with("<")
+            || t.starts_with("[")
+        {
+            foreign += 1;
+        }
+        let key_len = t
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$')
+            .count();
+        if key_len == 0 {
+            continue;
+        }
+        let key = &t[..key_len];
+        let rest = t[key_len..].trim_start_matches(['"', '\'']);
+        let sep = rest.trim_start().chars().next();
+        let kv = matches!(sep, Some(':' | '=' | '{' | '['))
+            || (rest.starts_with(' ') && sep.is_some() && key != "include")
+            || (key == "include" && rest.starts_with(' '));
+        if kv && NATS_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+            score += 1;
+            if score >= min && foreign == 0 {
+                return true;
+            }
+        }
+    }
+    score >= min && foreign * 4 < score
+}
+
+/// True when the text runs `nats-server`, `wash up` or the `wasmcloud` host at the start of a command.
+pub fn has_command_line(text: &str) -> bool {
+    text.lines().any(|l| command_start(l).is_some())
+}
+
+/// Byte offset within `line` where a `nats-server`/`wash up`/`wasmcloud` command starts.
+pub fn command_start(line: &str) -> Option<usize> {
+    let t = line.trim_start();
+    if t.starts_with('#') {
+        return None;
+    }
+    let mut off = line.len() - t.len();
+    let mut rest = t;
+    for prefix in ["$ ", "sudo ", "exec ", "nohup ", "command ", "env "] {
+        if let Some(r) = rest.strip_prefix(prefix) {
+            off += prefix.len();
+            rest = r.trim_start();
+            off += r.len() - rest.len();
+        }
+    }
+    let word = rest.split_whitespace().next()?;
+    let base = word.rsplit('/').next().unwrap_or(word);
+    let ok = match base {
+        "nats-server" => true,
+        "wash" => rest.split_whitespace().nth(1) == Some("up"),
+        "wasmcloud" => true,
+        _ => false,
+    };
+    ok.then_some(off)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification_by_content() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            classify(&p("a/server.txt"), "port: 4222\njetstream { domain: x }\n"),
+            Some(FileKind::NatsConfig)
+        );
+        assert_eq!(
+            classify(&p("a/users.conf"), "users = [\n {user: a}\n]\n"),
+            Some(FileKind::NatsConfig)
+        );
+        assert_eq!(
+            classify(&p("a/nginx.conf"), "server {\n  location / {}\n}\n"),
+            None
+        );
+        assert_eq!(classify(&p("a/notes.txt"), "hello world\n"), None);
+        assert_eq!(
+            classify(&p("a/x.yaml"), "services:\n  nats:\n    image: nats\n"),
+            Some(FileKind::Compose)
+        );
+        assert_eq!(
+            classify(
+                &p("a/x.yaml"),
+                "apiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: Service\n"
+            ),
+            Some(FileKind::Kubernetes)
+        );
+        assert_eq!(
+            classify(
+                &p("a/values.yaml"),
+                "config:\n  jetstream:\n    enabled: true\n"
+            ),
+            Some(FileKind::HelmValues)
+        );
+        assert_eq!(classify(&p("a/t.yaml"), "a: {{ .Values.x }}\n"), None);
+        assert_eq!(classify(&p("a/.env"), "A=1\n"), Some(FileKind::Env));
+        assert_eq!(
+            classify(&p("a/run.sh"), "#!/bin/sh\nexec nats-server -c x.conf\n"),
+            Some(FileKind::Script)
+        );
+        assert_eq!(classify(&p("a/run.sh"), "#!/bin/sh\necho hi\n"), None);
+        assert_eq!(
+            classify(
+                &p("a/nats.service"),
+                "[Unit]\n[Service]\nExecStart=/usr/bin/nats-server\n"
+            ),
+            Some(FileKind::Systemd)
+        );
+        assert_eq!(classify(&p("a/main.go"), "port: 4222"), None);
+    }
+
+    #[test]
+    fn walk_skips_ignored_and_reports_special_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::create_dir_all(root.join("node_modules/x")).unwrap();
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join(".git/config.conf"), "port: 1\n").unwrap();
+        std::fs::write(root.join("node_modules/x/a.conf"), "port: 1\n").unwrap();
+        std::fs::write(root.join("sub/a.conf"), "port: 4222\n").unwrap();
+        std::fs::write(root.join("sub/ignored.conf"), "port: 4222\n").unwrap();
+        std::fs::write(root.join(".gitignore"), "ignored.conf\n").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root, root.join("sub/loop")).unwrap();
+            std::os::unix::fs::symlink("/dev/zero", root.join("zero.conf")).unwrap();
+            let fifo = root.join("pipe.conf");
+            let _ = std::process::Command::new("mkfifo").arg(&fifo).status();
+        }
+        let db = SourceDb::new(root);
+        let d = discover(&[root.to_path_buf()], &db);
+        let names: Vec<String> = d
+            .files
+            .iter()
+            .map(|f| db.get(f.file).display.clone())
+            .collect();
+        assert_eq!(names, vec!["sub/a.conf".to_string()]);
+        #[cfg(unix)]
+        {
+            let msgs: Vec<&str> = d.diagnostics.iter().map(|d| d.message.as_str()).collect();
+            assert!(
+                msgs.iter()
+                    .any(|m| m.contains("zero.conf") && m.contains("device")),
+                "{msgs:?}"
+            );
+            if root.join("pipe.conf").exists() {
+                assert!(
+                    msgs.iter()
+                        .any(|m| m.contains("pipe.conf") && m.contains("FIFO")),
+                    "{msgs:?}"
+                );
+            }
+            assert!(d.diagnostics.iter().all(|d| d.rule == "unreadable-file"));
+        }
+    }
+
+    #[test]
+    fn unreadable_file_is_a_diagnostic() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("locked.conf");
+        std::fs::write(&f, "port: 4222\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o000)).unwrap();
+            let db = SourceDb::new(dir.path());
+            let d = discover(&[dir.path().to_path_buf()], &db);
+            // root can read anything; only assert when permissions bite
+            if std::fs::read(&f).is_err() {
+                assert_eq!(d.diagnostics.len(), 1);
+                assert!(d.diagnostics[0].message.contains("permission denied"));
+            }
+            let missing = discover(&[dir.path().join("nope")], &db);
+            assert_eq!(missing.diagnostics.len(), 1);
+        }
+    }
+}

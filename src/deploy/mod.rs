@@ -128,7 +128,9 @@ pub fn image_repo(image: &str) -> String {
         None => no_digest,
     };
     let mut parts: Vec<&str> = repo.split('/').collect();
-    if parts.len() > 1 && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost") {
+    if parts.len() > 1
+        && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost")
+    {
         parts.remove(0);
     }
     if parts.first() == Some(&"library") {
@@ -156,25 +158,11 @@ pub fn is_nats_image(image: &str) -> bool {
 
 /// Major version of an image tag (`0.81.0` → 0, `v1.2` → 1), `None` for `latest` or non-numeric tags.
 pub fn tag_major(tag: &str) -> Option<u32> {
-    tag.trim_start_matches('v').split(['.', '-']).next()?.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn image_names() {
-        assert_eq!(image_repo("ghcr.io/wasmcloud/wadm:latest"), "wasmcloud/wadm");
-        assert_eq!(image_repo("nats:2.10-alpine"), "nats");
-        assert_eq!(image_repo("docker.io/library/nats"), "nats");
-        assert!(is_nats_image("nats:2.9.16-alpine"));
-        assert!(!is_nats_image("natsio/nats-box"));
-        assert!(!is_nats_image("natsio/nats-server-config-reloader:0.16"));
-        assert_eq!(image_tag("wasmcloud/wasmcloud:0.81.0"), "0.81.0");
-        assert_eq!(tag_major("0.81.0"), Some(0));
-        assert_eq!(tag_major("latest"), None);
-    }
+    tag.trim_start_matches('v')
+        .split(['.', '-'])
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// What readers may use: the source db (to register files they read, e.g. `env_file:`) and the scan root.
@@ -222,7 +210,11 @@ pub fn normalize_join(base: &std::path::Path, rel: &str) -> PathBuf {
 
 /// Maps a path inside a container to a file of the tree through bind mounts `(host source, container target)`;
 /// `base` is the folder host sources are relative to.
-pub fn resolve_mount(base: &std::path::Path, mounts: &[(String, String)], inner: &str) -> Option<PathBuf> {
+pub fn resolve_mount(
+    base: &std::path::Path,
+    mounts: &[(String, String)],
+    inner: &str,
+) -> Option<PathBuf> {
     let inner = inner.trim_end_matches('/');
     let mut best: Option<(usize, PathBuf)> = None;
     for (src, dst) in mounts {
@@ -243,4 +235,43 @@ pub fn resolve_mount(base: &std::path::Path, mounts: &[(String, String)], inner:
         }
     }
     best.map(|(_, p)| p)
+}
+
+/// Reads one deployment file of the given kind.
+pub fn read(
+    cx: &ReadCx,
+    file: FileId,
+    path: &std::path::Path,
+    kind: crate::discover::FileKind,
+) -> DeployFacts {
+    use crate::discover::FileKind;
+    match kind {
+        FileKind::Compose => compose::read(cx, file, path),
+        FileKind::Kubernetes => kube::read(cx, file, path),
+        FileKind::HelmValues => helm::read(cx, file, path),
+        FileKind::Systemd => systemd::read(cx, file, path),
+        FileKind::Script => script::read(cx, file, path),
+        FileKind::Env | FileKind::NatsConfig => DeployFacts::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_names() {
+        assert_eq!(
+            image_repo("ghcr.io/wasmcloud/wadm:latest"),
+            "wasmcloud/wadm"
+        );
+        assert_eq!(image_repo("nats:2.10-alpine"), "nats");
+        assert_eq!(image_repo("docker.io/library/nats"), "nats");
+        assert!(is_nats_image("nats:2.9.16-alpine"));
+        assert!(!is_nats_image("natsio/nats-box"));
+        assert!(!is_nats_image("natsio/nats-server-config-reloader:0.16"));
+        assert_eq!(image_tag("wasmcloud/wasmcloud:0.81.0"), "0.81.0");
+        assert_eq!(tag_major("0.81.0"), Some(0));
+        assert_eq!(tag_major("latest"), None);
+    }
 }

@@ -7,6 +7,7 @@
 //! deployment files. Fields that were not written carry `None`; a finding about a missing value
 //! points at the owner's `span` (the place it should be written).
 
+pub mod assemble;
 pub mod server;
 
 use crate::span::{Span, Spanned};

@@ -79,6 +79,7 @@ mod suppression_without_reason;
 mod syntax_error;
 mod undefined_variable;
 mod unknown_key;
+mod unreadable_file;
 mod unused_suppression;
 
 /// Every rule, sorted by name (a test enforces order and uniqueness).
@@ -92,6 +93,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &syntax_error::META, check: None },
     Rule { meta: &undefined_variable::META, check: None },
     Rule { meta: &unknown_key::META, check: Some(unknown_key::check) },
+    Rule { meta: &unreadable_file::META, check: None },
     Rule { meta: &unused_suppression::META, check: None },
 ];
 

@@ -1,0 +1,397 @@
+//! Combines parsed NATS configs with the deployment files that launch them into one [`Model`].
+//!
+//! - A config launched by a deployment file (compose service, Kubernetes workload, systemd unit,
+//!   script) becomes one server per launch; the launch's command-line flags override the config
+//!   (as nats-server does), and it gives the hostnames, replicas and locality.
+//! - A config nobody launches becomes a server of its own ([`Origin::ConfigFile`]), local to its folder.
+//! - Include fragments (files included by another config) are never servers.
+//! - **Versions of one server are folded** (`Server::variants`): among config files nobody launches,
+//!   in the same folder, two files are versions of one server when they set the same explicit client
+//!   port (not `-1`/`0`), do not disagree on the cluster port, and either set the same `server_name`
+//!   or have related file names (one stem's `_`/`-`/`.` separated words start with the other's, or both
+//!   share their first two words: `srv_a.conf`/`srv_a_leaf.conf`, `srv_a_1.conf`/`srv_a_4.conf`,
+//!   `seed.conf`/`seed_tls.conf`). The first file by path is the server; the others are its variants.
+//!   Reload steps and alternative configs of one node (nats-server's test fixtures) are written this way.
+
+use crate::deploy::{ConfigRef, DeployFacts, Launch, ServerFlags};
+use crate::model::{Cluster, HostId, Listener, Model, Origin, Server, ServerId};
+use crate::nats::ParsedConfig;
+use crate::source::SourceDb;
+use crate::span::{FileId, Span};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Turns a parsed config into a server (NATS keys only; deployment context is added by [`assemble`]).
+pub fn lower(parsed: &ParsedConfig, db: &SourceDb) -> Server {
+    super::server::lower(parsed, db)
+}
+
+/// Builds the model from the parse of every config file found on its own (`standalone`, one per file),
+/// the parse of each launch's config with that launch's environment (`launched`, by index into
+/// `facts.launches`), and the deployment facts. `file_of_launch` names each launch's config file.
+pub fn assemble(
+    db: &SourceDb,
+    standalone: &[ParsedConfig],
+    launched: &HashMap<usize, ParsedConfig>,
+    facts: &DeployFacts,
+    file_of_launch: &HashMap<usize, FileId>,
+) -> Model {
+    let mut model = Model::default();
+    let fragments: HashSet<FileId> = standalone
+        .iter()
+        .chain(launched.values())
+        .flat_map(|c| c.includes.iter().copied())
+        .collect();
+    let launched_files: HashSet<FileId> = file_of_launch.values().copied().collect();
+
+    let mut servers: Vec<Server> = Vec::new();
+    for (i, launch) in facts.launches.iter().enumerate() {
+        let base = launched.get(&i).map(|p| lower(p, db));
+        servers.push(from_launch(launch, base, db));
+    }
+    let lone: Vec<&ParsedConfig> = standalone
+        .iter()
+        .filter(|c| !fragments.contains(&c.file) && !launched_files.contains(&c.file))
+        .collect();
+    servers.extend(fold_variants(lone, db));
+
+    servers.sort_by_cached_key(|s| sort_key(db, s.span, &s.label));
+    for (i, s) in servers.iter_mut().enumerate() {
+        s.id = ServerId(i as u32);
+    }
+    model.servers = servers;
+
+    let mut hosts = facts.hosts.clone();
+    hosts.sort_by_cached_key(|h| sort_key(db, h.span, &h.label));
+    for (i, h) in hosts.iter_mut().enumerate() {
+        h.id = HostId(i as u32);
+    }
+    model.hosts = hosts;
+    let mut wadms = facts.wadms.clone();
+    wadms.sort_by_cached_key(|w| sort_key(db, w.span, &w.label));
+    model.wadms = wadms;
+    link_sidecars(&mut model);
+    model
+}
+
+fn sort_key(db: &SourceDb, span: Span, label: &str) -> (String, u32, String) {
+    let real = db.real_span(span);
+    (
+        db.get(real.file).display.clone(),
+        real.start,
+        label.to_string(),
+    )
+}
+
+/// Hosts whose ctl endpoint is their pod's own sidecar (same locality, loopback) get `sidecar` set.
+fn link_sidecars(model: &mut Model) {
+    let mut by_locality: HashMap<&str, Vec<ServerId>> = HashMap::new();
+    for s in &model.servers {
+        by_locality
+            .entry(s.locality.as_str())
+            .or_default()
+            .push(s.id);
+    }
+    let found: Vec<Option<ServerId>> = model
+        .hosts
+        .iter()
+        .map(|h| {
+            if !matches!(h.origin, Origin::Kubernetes { .. }) || !is_loopback(&h.ctl.host.value) {
+                return None;
+            }
+            by_locality
+                .get(h.locality.as_str())
+                .and_then(|ids| ids.first().copied())
+        })
+        .collect();
+    for (h, s) in model.hosts.iter_mut().zip(found) {
+        h.sidecar = s;
+    }
+}
+
+pub fn is_loopback(host: &str) -> bool {
+    matches!(host, "127.0.0.1" | "localhost" | "::1" | "0.0.0.0" | "")
+}
+
+/// A server for one launch: the lowered config (or an empty server) with the launch's flags applied.
+fn from_launch(launch: &Launch, base: Option<Server>, db: &SourceDb) -> Server {
+    let mut s = base.unwrap_or_else(|| empty_server(launch.span));
+    s.origin = launch.origin.clone();
+    s.span = launch.span;
+    if let ConfigRef::Embedded(f) = &launch.config {
+        s.config = Some(*f);
+    }
+    apply_flags(&mut s, &launch.flags);
+    s.hostnames = launch.hostnames.clone();
+    s.locality = launch.locality.clone();
+    s.replicas = launch.replicas.max(1);
+    s.label = s
+        .name
+        .as_ref()
+        .map(|n| n.value.clone())
+        .unwrap_or_else(|| launch.label.clone());
+    let _ = db;
+    s
+}
+
+/// A server with nothing configured (every listener at its default), declared at `span`.
+pub fn empty_server(span: Span) -> Server {
+    Server {
+        id: ServerId(0),
+        name: None,
+        label: String::new(),
+        origin: Origin::ConfigFile,
+        config: None,
+        span,
+        hostnames: Vec::new(),
+        locality: String::new(),
+        replicas: 1,
+        client: None,
+        http: None,
+        cluster: None,
+        gateway: None,
+        leafnodes: None,
+        accounts: Vec::new(),
+        global_users: Vec::new(),
+        system_account: None,
+        no_system_account: false,
+        operator_mode: false,
+        jetstream: None,
+        default_js_domain: Vec::new(),
+        variants: Vec::new(),
+    }
+}
+
+/// Command-line flags override the config, as in nats-server (`-js` turns JetStream on and keeps the
+/// config's domain; `-p`/`-a` replace the client listener; `--routes` replaces the routes).
+pub fn apply_flags(s: &mut Server, f: &ServerFlags) {
+    if let Some(js) = &f.jetstream {
+        match &mut s.jetstream {
+            Some(j) => j.enabled = js.value,
+            None => {
+                s.jetstream = Some(crate::model::JetStream {
+                    enabled: js.value,
+                    domain: None,
+                    extension_hint: None,
+                    span: js.span,
+                })
+            }
+        }
+    }
+    if let Some(d) = &f.js_domain {
+        let j = s.jetstream.get_or_insert(crate::model::JetStream {
+            enabled: true,
+            domain: None,
+            extension_hint: None,
+            span: d.span,
+        });
+        j.domain = Some(d.clone());
+    }
+    if f.port.is_some() || f.addr.is_some() {
+        let span = f
+            .port
+            .as_ref()
+            .map(|p| p.span)
+            .or(f.addr.as_ref().map(|a| a.span))
+            .unwrap_or(s.span);
+        let l = s.client.get_or_insert(Listener {
+            host: None,
+            port: None,
+            span,
+        });
+        if let Some(p) = &f.port {
+            l.port = Some(p.value);
+            l.span = p.span;
+        }
+        if let Some(a) = &f.addr {
+            l.host = Some(a.value.clone());
+        }
+    }
+    if let Some(m) = &f.http_port {
+        s.http = Some(Listener {
+            host: None,
+            port: Some(m.value),
+            span: m.span,
+        });
+    }
+    if let Some(n) = &f.name {
+        s.name = Some(n.clone());
+    }
+    if f.cluster_name.is_some() || f.cluster_listen.is_some() || !f.routes.is_empty() {
+        let span = f
+            .cluster_listen
+            .as_ref()
+            .or(f.cluster_name.as_ref())
+            .map(|c| c.span)
+            .or(f.routes.first().map(|r| r.span))
+            .unwrap_or(s.span);
+        let c = s.cluster.get_or_insert(Cluster {
+            name: None,
+            listen: None,
+            routes: Vec::new(),
+            span,
+        });
+        if let Some(n) = &f.cluster_name {
+            c.name = Some(n.clone());
+        }
+        if let Some(l) = &f.cluster_listen {
+            let (h, p) = crate::deploy::wasmcloud::split_host_port(&l.value);
+            c.listen = Some(Listener {
+                host: Some(h),
+                port: p.map(i64::from),
+                span: l.span,
+            });
+        }
+        if !f.routes.is_empty() {
+            c.routes = f.routes.clone();
+        }
+    }
+    if f.leaf_listen.is_some() || !f.leaf_remotes.is_empty() {
+        let span = f
+            .leaf_listen
+            .as_ref()
+            .map(|l| l.span)
+            .or(f.leaf_remotes.first().map(|r| r.span))
+            .unwrap_or(s.span);
+        let ln = s.leafnodes.get_or_insert(crate::model::LeafNodes {
+            span,
+            ..Default::default()
+        });
+        if let Some(l) = &f.leaf_listen {
+            ln.listen = Some(l.clone());
+        }
+        ln.remotes.extend(f.leaf_remotes.iter().cloned());
+    }
+}
+
+/// Standalone configs → servers, folding versions of one server (see the module doc).
+fn fold_variants(configs: Vec<&ParsedConfig>, db: &SourceDb) -> Vec<Server> {
+    let mut items: Vec<(String, String, Server)> = configs
+        .into_iter()
+        .map(|c| {
+            let f = db.get(c.file);
+            let display = f.display.clone();
+            let (folder, stem) = match display.rfind('/') {
+                Some(i) => (display[..i].to_string(), display[i + 1..].to_string()),
+                None => (String::new(), display.clone()),
+            };
+            let stem = stem.split('.').next().unwrap_or("").to_string();
+            let mut s = lower(c, db);
+            s.origin = Origin::ConfigFile;
+            s.config = Some(c.file);
+            s.locality = format!("dir:{folder}");
+            s.label = s
+                .name
+                .as_ref()
+                .map(|n| n.value.clone())
+                .unwrap_or_else(|| display.clone());
+            (display, stem, s)
+        })
+        .collect();
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    // Group by (folder, explicit client port); then fold within each group.
+    let mut groups: BTreeMap<(String, i64), Vec<usize>> = BTreeMap::new();
+    for (i, (display, _, s)) in items.iter().enumerate() {
+        if let Some(p) = s.client.as_ref().and_then(|l| l.port).filter(|p| *p > 0) {
+            let folder = display
+                .rsplit_once('/')
+                .map(|(f, _)| f.to_string())
+                .unwrap_or_default();
+            groups.entry((folder, p)).or_default().push(i);
+        }
+    }
+    let mut folded_into: HashMap<usize, usize> = HashMap::new();
+    for members in groups.values() {
+        for (k, &i) in members.iter().enumerate() {
+            if folded_into.contains_key(&i) {
+                continue;
+            }
+            for &j in &members[k + 1..] {
+                if folded_into.contains_key(&j) {
+                    continue;
+                }
+                if same_server(&items[i].1, &items[i].2, &items[j].1, &items[j].2) {
+                    folded_into.insert(j, i);
+                }
+            }
+        }
+    }
+    let mut variants: HashMap<usize, Vec<FileId>> = HashMap::new();
+    for (j, i) in &folded_into {
+        if let Some(f) = items[*j].2.config {
+            variants.entry(*i).or_default().push(f);
+        }
+    }
+    let mut out = Vec::new();
+    for (i, (_, _, mut s)) in items.into_iter().enumerate() {
+        if folded_into.contains_key(&i) {
+            continue;
+        }
+        if let Some(mut v) = variants.remove(&i) {
+            v.sort_by_key(|f| db.get(*f).display.clone());
+            s.variants = v;
+        }
+        out.push(s);
+    }
+    out
+}
+
+fn cluster_port(s: &Server) -> Option<i64> {
+    s.cluster
+        .as_ref()
+        .and_then(|c| c.listen.as_ref())
+        .and_then(|l| l.port)
+        .filter(|p| *p > 0)
+}
+
+/// Two configs (same folder, same client port) are versions of one server.
+fn same_server(stem_a: &str, a: &Server, stem_b: &str, b: &Server) -> bool {
+    if let (Some(x), Some(y)) = (cluster_port(a), cluster_port(b)) {
+        if x != y {
+            return false;
+        }
+    }
+    match (&a.name, &b.name) {
+        (Some(x), Some(y)) if x.value == y.value => return true,
+        (Some(x), Some(y)) if x.value != y.value => return false,
+        _ => {}
+    }
+    related_stems(stem_a, stem_b)
+}
+
+/// `srv_a` ~ `srv_a_leaf`, `srv_a_1` ~ `srv_a_4`, `seed` ~ `seed_tls`; `srv_a` ≁ `srv_b`.
+pub fn related_stems(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(['_', '-', '.'])
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_ascii_lowercase())
+            .collect()
+    };
+    let (wa, wb) = (words(a), words(b));
+    if wa.is_empty() || wb.is_empty() {
+        return false;
+    }
+    let (short, long) = if wa.len() <= wb.len() {
+        (&wa, &wb)
+    } else {
+        (&wb, &wa)
+    };
+    if long.starts_with(short) {
+        return true;
+    }
+    wa.len() >= 2 && wb.len() >= 2 && wa[..2] == wb[..2]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems() {
+        assert!(related_stems("srv_a", "srv_a_leaf"));
+        assert!(related_stems("srv_a_1", "srv_a_4"));
+        assert!(related_stems("seed", "seed_tls"));
+        assert!(!related_stems("srv_a", "srv_b"));
+        assert!(!related_stems("srv_a_1", "srv_b_1"));
+        assert!(!related_stems("hub", "leaf"));
+    }
+}
