@@ -92,6 +92,18 @@ pub fn scan_root(paths: &[PathBuf]) -> PathBuf {
 
 /// Walks `paths`, registers every classified file in `db`, and reports unreadable ones.
 pub fn discover(paths: &[PathBuf], db: &SourceDb) -> Discovery {
+    discover_excluding(paths, db, &[])
+}
+
+/// [`discover`], skipping files whose display path matches one of the `exclude` globs.
+pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) -> Discovery {
+    let mut gb = globset::GlobSetBuilder::new();
+    for g in exclude {
+        if let Ok(glob) = globset::Glob::new(g) {
+            gb.add(glob);
+        }
+    }
+    let excluded = gb.build().unwrap_or_else(|_| globset::GlobSet::empty());
     let mut out = Discovery::default();
     let mut seen = std::collections::HashSet::new();
     let mut found: Vec<(PathBuf, Option<std::fs::Metadata>, Option<String>)> = Vec::new();
@@ -138,6 +150,9 @@ pub fn discover(paths: &[PathBuf], db: &SourceDb) -> Discovery {
     found.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, meta, err) in found {
         if !seen.insert(path.clone()) {
+            continue;
+        }
+        if !excluded.is_empty() && excluded.is_match(db.display_path(&path)) {
             continue;
         }
         if let Some(reason) = err {

@@ -36,7 +36,7 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
     };
     let root = discover::scan_root(&paths);
     let db = SourceDb::new(root.clone());
-    let found = discover::discover(&paths, &db);
+    let found = discover::discover_excluding(&paths, &db, &settings.exclude);
     let mut diagnostics = found.diagnostics;
 
     // Deployment files (everything but NATS configs), in parallel, merged in path order.
