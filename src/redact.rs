@@ -38,8 +38,9 @@ static URL_TOKEN: Lazy<Regex> =
 
 /// `key: value`, `key = value`, `--key=value`, `"key": "value"`. Group `v` is the value (quoted or bare).
 static KEY_VALUE: Lazy<Regex> = Lazy::new(|| {
+    let keys = keys();
     Regex::new(&format!(
-        r#"(?i)(?:^|[\s{{,;\[(])(?:--?)?["']?(?:{SECRET_KEYS})["']?\s*[:=]\s*(?P<v>"[^"\n]*"|'[^'\n]*'|`[^`\n]*`|\$\{{[^}}\n]*\}}|[^\s,;{{}}\[\]#"'`]+)"#
+        r#"(?i)(?:^|[\s{{,;\[(])(?:--?)?["']?(?:{keys})["']?\s*[:=]\s*(?P<v>"[^"\n]*"|'[^'\n]*'|`[^`\n]*`|\$\{{[^}}\n]*\}}|[^\s,;{{}}\[\]#"'`]+)"#
     ))
     .unwrap()
 });
@@ -47,11 +48,36 @@ static KEY_VALUE: Lazy<Regex> = Lazy::new(|| {
 /// NATS `key value` (whitespace separator) at the start of a line or after `{`, `,`, `;`, and `--key value` flags.
 /// Prose ("no token configured") does not match.
 static KEY_SPACE_VALUE: Lazy<Regex> = Lazy::new(|| {
+    let keys = keys();
     Regex::new(&format!(
-        r#"(?im)(?:(?:^|[{{,;])[ \t]*|--)(?:{SECRET_KEYS})[ \t]+(?P<v>"[^"\n]*"|'[^'\n]*'|`[^`\n]*`|\$\{{[^}}\n]*\}}|[^\s,;{{}}\[\]#"'`=:]+)"#
+        r#"(?im)(?:(?:^|[{{,;])[ \t]*|--)(?:{keys})[ \t]+(?P<v>"[^"\n]*"|'[^'\n]*'|`[^`\n]*`|\$\{{[^}}\n]*\}}|[^\s,;{{}}\[\]#"'`=:]+)"#
     ))
     .unwrap()
 });
+
+/// `"--pass", "value"` in a JSON-style command array (compose `command: [...]`).
+static FLAG_IN_LIST: Lazy<Regex> = Lazy::new(|| {
+    let keys = keys();
+    Regex::new(&format!(
+        r#"(?i)--(?:{keys})["']\s*,\s*(?P<v>"[^"\n]*"|'[^'\n]*')"#
+    ))
+    .unwrap()
+});
+
+/// `- --pass` alone in a YAML list (the value is the next list item).
+static FLAG_ITEM: Lazy<Regex> = Lazy::new(|| {
+    let keys = keys();
+    Regex::new(&format!(r#"(?i)^\s*-\s*["']?--(?:{keys})["']?\s*$"#)).unwrap()
+});
+
+/// `- value` (the list item after a secret flag).
+static LIST_ITEM: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r#"^\s*-\s*(?P<v>"[^"\n]*"|'[^'\n]*'|[^\s#]+)"#).unwrap());
+
+/// [`SECRET_KEYS`] with `_` also matching `-` (`ctl_seed`, `--ctl-seed`).
+fn keys() -> String {
+    SECRET_KEYS.replace('_', "[-_]")
+}
 
 /// `NAME_PASSWORD=value`, `NAME_SEED: value`, `export NAME_JWT="value"`, `Environment=NAME_TOKEN=value`.
 static ENV_VALUE: Lazy<Regex> = Lazy::new(|| {
@@ -70,8 +96,12 @@ static ENV_NAME_LINE: Lazy<Regex> = Lazy::new(|| {
 });
 
 /// `value: x` on the lines after such a name.
-static VALUE_LINE: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r#"^\s*value\s*:\s*(?P<v>"[^"\n]*"|'[^'\n]*'|\S.*?)\s*$"#).unwrap());
+static VALUE_LINE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r#"^\s*value\s*:\s*(?P<v>"[^"\n]*"|'[^'\n]*'|[^\s#"'](?:[^#\n]*[^\s#])?)\s*(?:#.*)?$"#,
+    )
+    .unwrap()
+});
 
 /// The first line of a creds or PEM block; the lines up to the matching END are masked.
 static BLOCK_BEGIN: Lazy<Regex> =
@@ -83,8 +113,12 @@ static K8S_SECRET: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(?m)^\s*kind\s*:\s*[\x22']?Secret[\x22']?\s*$").unwrap());
 static DATA_KEY: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"^(\s*)(?:data|stringData)\s*:\s*$").unwrap());
-static MAP_VALUE: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r#"^\s*[^\s:#][^:]*:\s+(?P<v>\S.*?)\s*$"#).unwrap());
+static MAP_VALUE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r#"^\s*[^\s:#][^:]*:\s+(?P<v>"[^"\n]*"|'[^'\n]*'|[^\s#"'](?:[^#\n]*[^\s#])?)\s*(?:#.*)?$"#,
+    )
+    .unwrap()
+});
 
 /// True for a value that only refers to a secret (`$VAR`, `${VAR}`, `{{ .Values.x }}`), which is safe to show.
 fn is_reference(v: &str) -> bool {
@@ -97,7 +131,7 @@ fn is_reference(v: &str) -> bool {
 /// The byte ranges of secret values in `text`.
 pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
-    for re in [&*KEY_VALUE, &*KEY_SPACE_VALUE, &*ENV_VALUE] {
+    for re in [&*KEY_VALUE, &*KEY_SPACE_VALUE, &*ENV_VALUE, &*FLAG_IN_LIST] {
         for c in re.captures_iter(text) {
             if let Some(m) = c.name("v") {
                 push_value(text, &mut out, m.range());
@@ -139,6 +173,7 @@ fn line_based(text: &str, out: &mut Vec<Range<usize>>) {
     let k8s_secret = K8S_SECRET.is_match(text);
     let mut in_block = false;
     let mut pending_value_lines = 0u8;
+    let mut pending_flag = false;
     let mut data_indent: Option<usize> = None;
     let mut offset = 0usize;
     for raw in text.split_inclusive('\n') {
@@ -165,6 +200,13 @@ fn line_based(text: &str, out: &mut Vec<Range<usize>>) {
                 pending_value_lines = 0;
             }
         }
+        if pending_flag {
+            pending_flag = false;
+            if let Some(m) = LIST_ITEM.captures(line).and_then(|c| c.name("v")) {
+                push_value(text, out, start + m.start()..start + m.end());
+            }
+        }
+        pending_flag = FLAG_ITEM.is_match(line);
         if ENV_NAME_LINE.is_match(line) {
             pending_value_lines = 2;
         }
@@ -326,10 +368,21 @@ mod tests {
     #[test]
     fn masks_env_yaml_systemd_and_k8s() {
         let text = "WASMCLOUD_CLUSTER_SEED=SCABC\nexport NATS_PASSWORD='pa ss'\nEnvironment=WASMCLOUD_RPC_JWT=abc.def\n\
-                    env:\n  - name: NATS_TOKEN\n    value: \"kube-tok\"\n  - name: NATS_HOST\n    value: hub\n\
-                    services:\n  nats:\n    environment:\n      NATS_PASS: composepw\n";
+                    env:\n  - name: NATS_TOKEN\n    value: \"kube-tok\" # a comment\n  - name: NATS_HOST\n    value: hub\n\
+                    services:\n  nats:\n    environment:\n      NATS_PASS: composepw\n\
+                    command: [\"--user\", \"a\", \"--pass\", \"listpw\"]\n\
+                    args:\n  - --ctl-seed\n  - SCFLAGSEED\n  - --rpc-jwt=abc.jwt\n";
         let m = masked(text);
-        for secret in ["SCABC", "pa ss", "abc.def", "kube-tok", "composepw"] {
+        for secret in [
+            "SCABC",
+            "pa ss",
+            "abc.def",
+            "kube-tok",
+            "composepw",
+            "listpw",
+            "SCFLAGSEED",
+            "abc.jwt",
+        ] {
             assert!(!m.contains(secret), "{secret} leaked: {m}");
         }
         assert!(m.contains("value: hub"), "{m}");

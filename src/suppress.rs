@@ -269,4 +269,69 @@ mod tests {
             "# latticelint: ignore[unused-suppression] legacy"
         );
     }
+
+    fn db_with(text: &str) -> (SourceDb, FileId) {
+        let db = SourceDb::new("/d");
+        let id = db.add(std::path::PathBuf::from("/d/a.conf"), text);
+        (db, id)
+    }
+
+    fn at(db: &SourceDb, file: FileId, needle: &str, rule: &'static str) -> Diagnostic {
+        let text = db.get(file).text.clone();
+        let i = text.find(needle).unwrap();
+        Diagnostic::new(rule, Span::new(file, i, i + needle.len()), "m")
+    }
+
+    #[test]
+    fn suppresses_on_the_line_and_the_line_before_and_reports_the_rest() {
+        let text = "a: 1 # latticelint: ignore[unused-suppression] known\n\
+                    # latticelint: ignore[suppression-without-reason]\n\
+                    b: 2\n\
+                    c: 3 # latticelint: ignore[unused-suppression, no-such-rule] why\n\
+                    d: 4\n";
+        let (db, f) = db_with(text);
+        let diags = vec![
+            at(&db, f, "a: 1", "unused-suppression"),
+            at(&db, f, "b: 2", "suppression-without-reason"),
+            at(&db, f, "d: 4", "unused-suppression"),
+        ];
+        let out = apply(&db, &Settings::default(), diags);
+        let loc = |d: &Diagnostic| db.locate(d.span);
+        let mut got: Vec<(String, u32, String)> = out
+            .iter()
+            .map(|d| (d.rule.to_string(), loc(d).line, d.message.clone()))
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "suppression-without-reason".into(),
+                    2,
+                    "suppression gives no reason".into()
+                ),
+                (
+                    "unused-suppression".into(),
+                    4,
+                    "suppression names unknown rule `no-such-rule`".into()
+                ),
+                (
+                    "unused-suppression".into(),
+                    4,
+                    "suppression of `unused-suppression` matches no finding on line 4".into()
+                ),
+                ("unused-suppression".into(), 5, "m".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn skips_rules_that_did_not_run() {
+        let (db, _) = db_with("a: 1 # latticelint: ignore[unused-suppression] off\n");
+        let settings = Settings {
+            ignore: vec!["unused-suppression".into()],
+            ..Settings::default()
+        };
+        assert!(apply(&db, &settings, Vec::new()).is_empty());
+    }
 }

@@ -1,47 +1,91 @@
 //! `latticelint rules` and `latticelint rule NAME`.
 
-use crate::rules::{find, RULES};
+use crate::report::{docs, rule_url};
+use crate::rules::{find, RuleMeta, RULES};
+use serde_json::json;
 use std::process::ExitCode;
 
+/// How `rules` and `rule` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table (`rules`) or the Markdown documentation (`rule`).
+    Text,
+    /// JSON: name, default severity, summary, docs URL (and the docs for `rule`).
+    Json,
+}
+
 #[derive(Debug, clap::Args)]
-pub struct ListArgs {}
+pub struct ListArgs {
+    #[arg(short = 'f', long = "format", value_enum, default_value = "text")]
+    pub format: Format,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
-    /// The rule's name, e.g. `js-domain-missing`.
+    /// The rule's name, e.g. `unused-suppression`.
     pub name: String,
+    #[arg(short = 'f', long = "format", value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+fn to_json(m: &RuleMeta, with_docs: bool) -> serde_json::Value {
+    let mut v = json!({
+        "name": m.name,
+        "default_severity": m.default_severity,
+        "summary": m.summary,
+        "url": rule_url(m.name),
+    });
+    if with_docs {
+        v["docs"] = json!(docs::doc_text(m));
+    }
+    v
 }
 
 /// Prints every rule: name, default severity, summary.
-pub fn list(_args: ListArgs) -> ExitCode {
-    let width = RULES.iter().map(|r| r.meta.name.len()).max().unwrap_or(0);
-    for r in RULES {
-        println!(
-            "{:width$}  {:7}  {}",
-            r.meta.name,
-            r.meta.default_severity.as_str(),
-            r.meta.summary
-        );
+pub fn list(args: ListArgs) -> ExitCode {
+    match args.format {
+        Format::Json => {
+            let all: Vec<_> = RULES.iter().map(|r| to_json(r.meta, false)).collect();
+            println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+        }
+        Format::Text => {
+            let width = RULES.iter().map(|r| r.meta.name.len()).max().unwrap_or(0);
+            for r in RULES {
+                let m = r.meta;
+                println!(
+                    "{:width$}  {:7}  {}",
+                    m.name,
+                    m.default_severity.as_str(),
+                    m.summary
+                );
+            }
+        }
     }
     ExitCode::SUCCESS
 }
 
 /// Prints one rule's documentation.
 pub fn show(args: ShowArgs) -> ExitCode {
-    match find(&args.name) {
-        Some(r) => {
-            println!(
-                "# {}\n\n{} (default severity: {})\n\n{}",
-                r.meta.name, r.meta.summary, r.meta.default_severity, r.meta.docs
-            );
-            ExitCode::SUCCESS
-        }
-        None => {
-            eprintln!(
-                "error: no rule named `{}`; `latticelint rules` lists them",
-                args.name
-            );
-            ExitCode::from(2)
-        }
+    let Some(r) = find(&args.name) else {
+        let hint = match crate::config::check_rule_names([args.name.as_str()]) {
+            Err(e) => e,
+            Ok(()) => format!("unknown rule `{}`", args.name),
+        };
+        eprintln!("error: {hint}");
+        return ExitCode::from(2);
+    };
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&to_json(r.meta, true)).unwrap_or_default()
+        ),
+        Format::Text => print!(
+            "{}",
+            docs::rule_page(r.meta)
+                .split_once('\n')
+                .map(|x| x.1)
+                .unwrap_or_default()
+        ),
     }
+    ExitCode::SUCCESS
 }

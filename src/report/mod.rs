@@ -4,6 +4,7 @@
 //! small module with one `render` function reading a [`Run`].
 
 pub mod concise;
+pub mod docs;
 pub mod github;
 pub mod human;
 pub mod json;

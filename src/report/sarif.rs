@@ -117,7 +117,7 @@ fn level(s: Severity) -> &'static str {
 fn descriptor(m: &RuleMeta) -> Value {
     let full = doc_section(m.docs, "## What it does").unwrap_or_else(|| m.summary.to_string());
     let full: String = full.chars().take(1000).collect();
-    let markdown = m.docs.trim().to_string();
+    let markdown = super::docs::doc_text(m);
     json!({
         "id": m.name,
         "name": pascal_case(m.name),
@@ -154,10 +154,12 @@ fn result(run: &Run, f: &Finding, rule_index: usize, seen: &mut HashMap<String, 
     r.insert("ruleIndex".into(), json!(rule_index));
     r.insert("level".into(), json!(level(f.severity)));
     r.insert("message".into(), json!({ "text": text }));
-    r.insert(
-        "locations".into(),
-        json!([physical(&f.location, f.label.as_deref())]),
-    );
+    let masked = run.masked_text(f.span.file);
+    let mut primary = physical(&f.location, f.label.as_deref());
+    if let Some(snippet) = masked.get(f.span.range()).filter(|s| !s.is_empty()) {
+        primary["physicalLocation"]["region"]["snippet"] = json!({ "text": snippet });
+    }
+    r.insert("locations".into(), json!([primary]));
     if !f.related.is_empty() {
         let related: Vec<Value> = f
             .related
@@ -172,16 +174,8 @@ fn result(run: &Run, f: &Finding, rule_index: usize, seen: &mut HashMap<String, 
             .collect();
         r.insert("relatedLocations".into(), json!(related));
     }
-    let line_text = {
-        let masked = run.masked_text(f.span.file);
-        let (s, e) = (f.span.start as usize, f.span.end as usize);
-        masked
-            .get(s..e)
-            .unwrap_or("")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let line_text = masked.get(f.span.range()).unwrap_or("");
+    let line_text = line_text.split_whitespace().collect::<Vec<_>>().join(" ");
     let base = format!(
         "{:016x}",
         fnv1a(&[f.rule, &f.location.path, &f.message, &line_text])
