@@ -201,7 +201,6 @@ fn line_based(text: &str, out: &mut Vec<Range<usize>>) {
             }
         }
         if pending_flag {
-            pending_flag = false;
             if let Some(m) = LIST_ITEM.captures(line).and_then(|c| c.name("v")) {
                 push_value(text, out, start + m.start()..start + m.end());
             }
