@@ -87,6 +87,8 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
         version: settings.nats_version,
         env: Environment::Fixed(Arc::new(BTreeMap::new())),
         root: Some(root.clone()),
+        loader: None,
+        config_path: None,
     };
     let mut configs: Vec<ParsedConfig> = standalone_files
         .par_iter()
@@ -157,16 +159,7 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
 
 /// Parses one NATS config file already registered in `db`.
 pub fn parse_config(db: &SourceDb, file: FileId, opts: &ParseOptions) -> ParsedConfig {
-    let _ = (db, opts);
-    // Until the parser (helper A) lands: an empty, accepted config.
-    ParsedConfig {
-        file,
-        root: Default::default(),
-        ok: true,
-        error: None,
-        diagnostics: Vec::new(),
-        includes: Vec::new(),
-    }
+    crate::nats::parse_file(db, file, opts)
 }
 
 /// Drops exact duplicates (a file parsed for several launches reports the same finding once).
