@@ -122,6 +122,10 @@ pub fn scan(file: FileId, display: &str, text: &str, out: &mut Vec<Suppression>)
         if own_line {
             pending.push(s);
         } else {
+            for mut p in pending.drain(..) {
+                p.target_line = line_no;
+                out.push(p);
+            }
             out.push(s);
         }
     }
@@ -134,6 +138,8 @@ pub fn scan(file: FileId, display: &str, text: &str, out: &mut Vec<Suppression>)
 }
 
 /// Removes suppressed findings; returns the kept ones plus findings about the suppressions themselves.
+/// Those findings (`unused-suppression`, `suppression-without-reason`) can be suppressed too, so
+/// matching repeats until no further suppression gets used.
 pub fn apply(db: &SourceDb, settings: &Settings, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let sups = collect(db);
     if sups.is_empty() {
@@ -146,89 +152,140 @@ pub fn apply(db: &SourceDb, settings: &Settings, diagnostics: Vec<Diagnostic>) -
             .or_default()
             .push(i);
     }
-    // used[(suppression index, rule index)]
+    let m = Matcher {
+        db,
+        sups: &sups,
+        by_line,
+    };
+    // used: (suppression index, rule index)
     let mut used: HashSet<(usize, usize)> = HashSet::new();
-    let mut kept = Vec::with_capacity(diagnostics.len());
-    for d in diagnostics {
-        if (d.span.file.0 as usize) >= db.len() {
-            kept.push(d);
-            continue;
+    let mut kept: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter(|d| !m.suppress_except(d, None, &mut used))
+        .collect();
+    loop {
+        let before = used.len();
+        let meta: Vec<Diagnostic> = m
+            .meta_findings(settings, &used)
+            .into_iter()
+            .filter(|(own, d)| !m.suppress_except(d, Some(*own), &mut used))
+            .map(|(_, d)| d)
+            .collect();
+        if used.len() == before {
+            kept.extend(meta);
+            return kept;
         }
-        let loc = db.locate(d.span);
+    }
+}
+
+struct Matcher<'a> {
+    db: &'a SourceDb,
+    sups: &'a [Suppression],
+    by_line: HashMap<(&'a str, u32), Vec<usize>>,
+}
+
+impl Matcher<'_> {
+    /// True when a suppression (other than `except`) covers `d`; marks the rule entries that matched as used.
+    fn suppress_except(
+        &self,
+        d: &Diagnostic,
+        except: Option<usize>,
+        used: &mut HashSet<(usize, usize)>,
+    ) -> bool {
+        if (d.span.file.0 as usize) >= self.db.len() {
+            return false;
+        }
+        let loc = self.db.locate(d.span);
         let mut suppressed = false;
-        if let Some(idx) = by_line.get(&(loc.path.as_str(), loc.line)) {
-            for &si in idx {
-                for (ri, r) in sups[si].rules.iter().enumerate() {
-                    if r.name == d.rule || r.name == "all" || r.name == "*" {
-                        used.insert((si, ri));
-                        suppressed = true;
-                    }
+        for &si in self
+            .by_line
+            .get(&(loc.path.as_str(), loc.line))
+            .into_iter()
+            .flatten()
+        {
+            if Some(si) == except {
+                continue;
+            }
+            for (ri, r) in self.sups[si].rules.iter().enumerate() {
+                if r.name == d.rule || r.name == "all" || r.name == "*" {
+                    used.insert((si, ri));
+                    suppressed = true;
                 }
             }
         }
-        if !suppressed {
-            kept.push(d);
-        }
+        suppressed
     }
-    for (si, s) in sups.iter().enumerate() {
-        if s.rules.is_empty() {
-            kept.push(
-                Diagnostic::new("unused-suppression", s.span, "suppression names no rule")
-                    .with_label("`ignore` needs rule names in brackets")
-                    .with_help("write `# latticelint: ignore[rule-name] reason`"),
-            );
-            continue;
-        }
-        for (ri, r) in s.rules.iter().enumerate() {
-            if used.contains(&(si, ri)) {
+
+    /// Findings about suppressions that matched nothing, name no or unknown rules, or give no reason.
+    fn meta_findings(
+        &self,
+        settings: &Settings,
+        used: &HashSet<(usize, usize)>,
+    ) -> Vec<(usize, Diagnostic)> {
+        let mut out = Vec::new();
+        for (si, s) in self.sups.iter().enumerate() {
+            if s.rules.is_empty() {
+                out.push((
+                    si,
+                    Diagnostic::new("unused-suppression", s.span, "suppression names no rule")
+                        .with_label("`ignore` needs rule names in brackets")
+                        .with_help("write `# latticelint: ignore[rule-name] reason`"),
+                ));
                 continue;
             }
-            let known = r.name == "all" || r.name == "*" || rules::find(&r.name).is_some();
-            if known && r.name != "all" && r.name != "*" && !settings.rule_enabled(&r.name) {
-                continue; // the rule did not run, so the suppression cannot be judged
+            for (ri, r) in s.rules.iter().enumerate() {
+                if used.contains(&(si, ri)) {
+                    continue;
+                }
+                let wildcard = r.name == "all" || r.name == "*";
+                let known = wildcard || rules::find(&r.name).is_some();
+                if known && !wildcard && !settings.rule_enabled(&r.name) {
+                    continue; // the rule did not run, so the suppression cannot be judged
+                }
+                out.push((
+                    si,
+                    if known {
+                        Diagnostic::new(
+                            "unused-suppression",
+                            r.span,
+                            format!(
+                                "suppression of `{}` matches no finding on line {}",
+                                r.name, s.target_line
+                            ),
+                        )
+                        .with_label("nothing to suppress here")
+                        .with_help(
+                            "remove it, or move it onto the line of the finding or the line before",
+                        )
+                    } else {
+                        Diagnostic::new(
+                            "unused-suppression",
+                            r.span,
+                            format!("suppression names unknown rule `{}`", r.name),
+                        )
+                        .with_label("no such rule")
+                        .with_help("`latticelint rules` lists the rule names")
+                    },
+                ));
             }
-            let d = if known {
-                Diagnostic::new(
-                    "unused-suppression",
-                    r.span,
-                    format!(
-                        "suppression of `{}` matches no finding on line {}",
-                        r.name, s.target_line
+            let any_used = (0..s.rules.len()).any(|ri| used.contains(&(si, ri)));
+            if s.reason.is_none() && any_used {
+                out.push((
+                    si,
+                    Diagnostic::new(
+                        "suppression-without-reason",
+                        s.span,
+                        "suppression gives no reason",
+                    )
+                    .with_label("why is this finding acceptable?")
+                    .with_help(
+                        "add the reason after the brackets: `# latticelint: ignore[rule] reason`",
                     ),
-                )
-                .with_label("nothing to suppress here")
-                .with_help("remove it, or move it onto the line of the finding or the line before")
-            } else {
-                Diagnostic::new(
-                    "unused-suppression",
-                    r.span,
-                    format!("suppression names unknown rule `{}`", r.name),
-                )
-                .with_label("no such rule")
-                .with_help("`latticelint rules` lists the rule names")
-            };
-            kept.push(d);
+                ));
+            }
         }
-        if s.reason.is_none()
-            && s.rules
-                .iter()
-                .enumerate()
-                .any(|(ri, _)| used.contains(&(si, ri)))
-        {
-            kept.push(
-                Diagnostic::new(
-                    "suppression-without-reason",
-                    s.span,
-                    "suppression gives no reason",
-                )
-                .with_label("why is this finding acceptable?")
-                .with_help(
-                    "add the reason after the brackets: `# latticelint: ignore[rule] reason`",
-                ),
-            );
-        }
+        out
     }
-    kept
 }
 
 #[cfg(test)]
@@ -333,5 +390,18 @@ mod tests {
             ..Settings::default()
         };
         assert!(apply(&db, &settings, Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn findings_about_suppressions_can_be_suppressed() {
+        let text = "# latticelint: ignore[unused-suppression] the next comment is kept on purpose\n\
+                    x: 1 # latticelint: ignore[suppression-without-reason] stale\n\
+                    y: 2 # latticelint: ignore[suppression-without-reason, unused-suppression] self\n";
+        let (db, _) = db_with(text);
+        let out = apply(&db, &Settings::default(), Vec::new());
+        // Lines 1-2: the comment on line 1 covers the stale one on line 2. Line 3: a suppression
+        // never covers findings about itself, so both of its entries are reported.
+        let lines: Vec<u32> = out.iter().map(|d| db.locate(d.span).line).collect();
+        assert_eq!(lines, [3, 3], "{out:?}");
     }
 }
