@@ -9,9 +9,11 @@
 //! (the nearest mapping wins), service imports hand unprefixed requests to the system account,
 //! whose JetStreams all execute them (§1.5).
 
+pub mod clients;
 pub mod facts;
 pub mod groups;
 pub mod links;
+pub mod map;
 mod sim;
 pub mod subject;
 

@@ -130,6 +130,16 @@ impl<'a> Simulator<'a> {
         }
     }
 
+    /// The cluster name the peer on side `1 - k` of link `l` announces (empty = none).
+    fn peer_cluster(&self, l: usize, k: usize) -> Option<&'a str> {
+        let s = self.server(self.peer(l, k));
+        s.cluster
+            .as_ref()
+            .and_then(|c| c.name.as_ref())
+            .map(|n| n.value.as_str())
+            .filter(|n| !n.is_empty())
+    }
+
     /// Every domain named anywhere, plus the unprefixed API.
     fn universe(&self) -> Vec<Topic> {
         let mut d: BTreeSet<String> = BTreeSet::new();
@@ -181,6 +191,7 @@ impl<'a> Simulator<'a> {
         acc: &str,
         except: Option<usize>,
         only_hub_links: bool,
+        to_cluster: Option<&str>,
     ) -> BTreeSet<Topic> {
         let mut out = BTreeSet::new();
         for (l, _) in self.topo.leaf_links_of(x) {
@@ -188,6 +199,10 @@ impl<'a> Simulator<'a> {
                 continue;
             }
             let k = side_of(self.topo, l, x);
+            // Cluster wide no echo: interest is not sent back to the cluster it came from.
+            if to_cluster.is_some() && self.peer_cluster(l, k) == to_cluster {
+                continue;
+            }
             let end = &self.ends[l][k];
             if end.account.as_deref() != Some(acc) || (only_hub_links && end.spoke) {
                 continue;
@@ -226,7 +241,8 @@ impl<'a> Simulator<'a> {
                         }
                     }
                     // A spoke connection forwards only interest from non-spoke leafs (and local clients).
-                    for t in self.leaf_learned(x, &acc, Some(l), end.spoke) {
+                    let to_cluster = self.peer_cluster(l, k);
+                    for t in self.leaf_learned(x, &acc, Some(l), end.spoke, to_cluster) {
                         if !end.sub_denies(&t.subject()) {
                             topics.insert(t);
                         }
@@ -239,7 +255,7 @@ impl<'a> Simulator<'a> {
                             .into_iter()
                             .chain(self.topo.gateway_peers(x))
                         {
-                            for t in self.leaf_learned(w, &acc, None, false) {
+                            for t in self.leaf_learned(w, &acc, None, false, to_cluster) {
                                 if !end.sub_denies(&t.subject()) {
                                     topics.insert(t);
                                 }
@@ -317,7 +333,8 @@ impl<'a> Simulator<'a> {
             _ => Topic::Api,
         };
         let start_label = self.topo.instance(from).label.clone();
-        let mut queue: VecDeque<(InstanceId, String, Topic, Via, String)> = VecDeque::new();
+        type Item = (InstanceId, String, Topic, Via, String, Option<String>);
+        let mut queue: VecDeque<Item> = VecDeque::new();
         let mut seen: BTreeSet<(InstanceId, String, Topic)> = BTreeSet::new();
         queue.push_back((
             from,
@@ -325,11 +342,12 @@ impl<'a> Simulator<'a> {
             topic.clone(),
             Via::Client,
             format!("{start_label}({account})"),
+            None,
         ));
         // group index -> (reply, path)
         let mut replies: BTreeMap<usize, (Reply, String)> = BTreeMap::new();
         let mut delivered = false;
-        while let Some((x, acc, t, via, path)) = queue.pop_front() {
+        while let Some((x, acc, t, via, path, origin)) = queue.pop_front() {
             if !seen.insert((x, acc.clone(), t.clone())) {
                 continue;
             }
@@ -366,13 +384,23 @@ impl<'a> Simulator<'a> {
                 if !self.accepted[l][1 - k].contains(&t) {
                     continue;
                 }
+                // Cluster wide no echo: never back into the cluster the message came from.
+                if origin.is_some() && self.peer_cluster(l, k) == origin.as_deref() {
+                    continue;
+                }
                 let peer = self.peer(l, k);
                 let Some(peer_acc) = self.ends[l][1 - k].account.clone() else {
                     continue;
                 };
                 delivered = true;
                 let p = format!("{path} -> {}({peer_acc})", self.topo.instance(peer).label);
-                queue.push_back((peer, peer_acc, t.clone(), Via::Leaf(l), p));
+                let sender_cluster = self
+                    .server(x)
+                    .cluster
+                    .as_ref()
+                    .and_then(|c| c.name.as_ref())
+                    .map(|n| n.value.clone());
+                queue.push_back((peer, peer_acc, t.clone(), Via::Leaf(l), p, sender_cluster));
             }
             if via != Via::Route {
                 for w in self
@@ -381,13 +409,13 @@ impl<'a> Simulator<'a> {
                     .into_iter()
                     .chain(self.topo.gateway_peers(x))
                 {
-                    if self.leaf_learned(w, &acc, None, false).contains(&t) {
+                    if self.leaf_learned(w, &acc, None, false, None).contains(&t) {
                         delivered = true;
                         let p = format!(
                             "{path} => {}({acc}) over a route",
                             self.topo.instance(w).label
                         );
-                        queue.push_back((w, acc.clone(), t.clone(), Via::Route, p));
+                        queue.push_back((w, acc.clone(), t.clone(), Via::Route, p, origin.clone()));
                     }
                 }
             }

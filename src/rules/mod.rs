@@ -70,10 +70,20 @@ macro_rules! declare_rule {
 }
 
 // One module per rule, alphabetical.
+mod cluster_domain_mismatch;
+mod cluster_name_collision;
+mod duplicate_server_name;
 mod include_cycle;
 mod include_not_found;
 mod invalid_encoding;
 mod invalid_value;
+mod js_account_disabled;
+mod js_domain_duplicate;
+mod js_domain_missing;
+mod js_domain_shadowed;
+mod js_system_account_split;
+mod leaf_remote_unresolved;
+mod leaf_remote_wrong_port;
 mod silent_value_loss;
 mod suppression_without_reason;
 mod syntax_error;
@@ -84,10 +94,20 @@ mod unused_suppression;
 
 /// Every rule, sorted by name (a test enforces order and uniqueness).
 pub static RULES: &[Rule] = &[
+    Rule { meta: &cluster_domain_mismatch::META, check: Some(cluster_domain_mismatch::check) },
+    Rule { meta: &cluster_name_collision::META, check: Some(cluster_name_collision::check) },
+    Rule { meta: &duplicate_server_name::META, check: Some(duplicate_server_name::check) },
     Rule { meta: &include_cycle::META, check: None },
     Rule { meta: &include_not_found::META, check: None },
     Rule { meta: &invalid_encoding::META, check: None },
     Rule { meta: &invalid_value::META, check: Some(invalid_value::check) },
+    Rule { meta: &js_account_disabled::META, check: Some(js_account_disabled::check) },
+    Rule { meta: &js_domain_duplicate::META, check: Some(js_domain_duplicate::check) },
+    Rule { meta: &js_domain_missing::META, check: Some(js_domain_missing::check) },
+    Rule { meta: &js_domain_shadowed::META, check: Some(js_domain_shadowed::check) },
+    Rule { meta: &js_system_account_split::META, check: Some(js_system_account_split::check) },
+    Rule { meta: &leaf_remote_unresolved::META, check: Some(leaf_remote_unresolved::check) },
+    Rule { meta: &leaf_remote_wrong_port::META, check: Some(leaf_remote_wrong_port::check) },
     Rule { meta: &silent_value_loss::META, check: Some(silent_value_loss::check) },
     Rule { meta: &suppression_without_reason::META, check: None },
     Rule { meta: &syntax_error::META, check: None },

@@ -5,6 +5,7 @@
 //! form one cluster, unrouted ones (operator sidecars) are independent servers.
 
 pub mod resolve;
+pub mod spans;
 pub mod url;
 
 use crate::model::{Model, Server, ServerId};

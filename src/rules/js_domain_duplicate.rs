@@ -1,0 +1,114 @@
+//! `js-domain-duplicate`: several independent JetStreams with one domain, reachable from one point.
+
+use crate::diagnostic::Diagnostic;
+use crate::jetstream::map::entry_accounts;
+use crate::jetstream::{Outcome, Simulator};
+use crate::model::ServerId;
+use crate::rules::Context;
+use crate::topology::spans;
+use std::collections::{BTreeMap, BTreeSet};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags JetStream servers that share a domain without being one JetStream (not one cluster,
+    /// not extended through the system account) when some server can reach more than one of them
+    /// with `$JS.<domain>.API`. This includes replicas of one server (wasmcloud-operator sidecars,
+    /// `hostReplicas > 1`): each pod is its own JetStream with the same `leafNodeDomain`.
+    ///
+    /// ## Why is this bad?
+    /// Every JetStream with that domain receives the request and executes it: a single
+    /// `STREAM.CREATE` from the hub created the stream on both leafs, with two replies
+    /// (truth/jetstream-leafnodes.md §0 rule 3, decision table row 16, experiments t08, t08b, t23;
+    /// §5 rule 3).
+    ///
+    /// ## Example
+    /// ```nats title="leafA.conf and leafB.conf"
+    /// jetstream { domain: edge }   # both leafs dial the same hub
+    /// ```
+    ///
+    /// ## How to fix
+    /// Give each JetStream its own domain (`edge-a`, `edge-b`), or join them with routes into one
+    /// cluster. For operator sidecars, avoid addressing `$JS.<leafNodeDomain>.API`.
+    pub(crate) static META = {
+        name: "js-domain-duplicate",
+        summary: "several independent JetStreams share one domain and are reachable from one point",
+        severity: Warning,
+    }
+}
+
+pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let model = cx.model;
+    let topo = cx.topology;
+    let sim = Simulator::new(model, topo, cx.settings.nats_version);
+    // Domains served by at least two JetStream groups.
+    let mut groups_by_domain: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    for inst in &topo.instances {
+        if let (Some(g), Some(d)) = (
+            sim.groups.of[inst.id.0 as usize],
+            model.server(inst.server).js_domain(),
+        ) {
+            groups_by_domain.entry(d.to_string()).or_default().insert(g);
+        }
+    }
+    // domain -> (servers answering together, an entry point that sees them)
+    let mut dups: BTreeMap<(String, Vec<String>), (BTreeSet<ServerId>, String)> = BTreeMap::new();
+    for (domain, groups) in groups_by_domain.iter().filter(|(_, g)| g.len() > 1) {
+        let _ = groups;
+        for inst in &topo.instances {
+            for acc in entry_accounts(model.server(inst.server)) {
+                let r = sim.resolve(inst.id, &acc, Some(domain));
+                if r.outcome != Outcome::Duplicate
+                    || r.racy
+                    || r.responders
+                        .iter()
+                        .any(|x| x.domain.as_deref() != Some(domain))
+                {
+                    continue;
+                }
+                let servers = r.responder_servers();
+                let ids: BTreeSet<ServerId> = r
+                    .responders
+                    .iter()
+                    .flat_map(|x| x.instances.iter().map(|i| topo.instance(*i).server))
+                    .collect();
+                dups.entry((domain.clone(), servers))
+                    .or_insert((ids, format!("{} ({acc})", inst.label)));
+            }
+        }
+    }
+    let mut reported: BTreeSet<ServerId> = BTreeSet::new();
+    for ((domain, servers), (ids, seen_from)) in dups {
+        for id in &ids {
+            if !reported.insert(*id) {
+                continue;
+            }
+            let s = model.server(*id);
+            let msg = if ids.len() == 1 && s.replicas > 1 {
+                format!("domain `{domain}` is served by each of the {} replicas of `{}`, independent JetStreams", s.replicas, s.label)
+            } else {
+                format!(
+                    "domain `{domain}` is served by {} independent JetStreams: {}",
+                    servers.len(),
+                    servers
+                        .iter()
+                        .map(|x| format!("`{x}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let mut d = Diagnostic::new(META.name, spans::domain(s), msg)
+                .with_label(format!("domain `{domain}` also used elsewhere"))
+                .with_help(format!(
+                    "`$JS.{domain}.API` from {seen_from} is executed by every one of them; give each JetStream a unique domain or join them in one cluster"
+                ));
+            for other in ids.iter().filter(|o| *o != id) {
+                let o = model.server(*other);
+                d = d.with_related(
+                    spans::domain(o),
+                    format!("`{}` also has domain `{domain}`", o.label),
+                );
+            }
+            out.push(d);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Each topology rule fires on its `err*` fixtures and stays silent on its `ok` fixture
+//! (fixtures/rules/<rule-name>/{ok,err}/*.conf).
+
+mod support;
+
+use latticelint::diagnostic::Diagnostic;
+use latticelint::rules::{find, Context};
+use latticelint::settings::Settings;
+use latticelint::source::SourceDb;
+use latticelint::topology::Topology;
+use std::path::Path;
+
+const RULES: &[&str] = &[
+    "cluster-domain-mismatch",
+    "cluster-name-collision",
+    "duplicate-server-name",
+    "js-account-disabled",
+    "js-domain-duplicate",
+    "js-domain-missing",
+    "js-domain-shadowed",
+    "js-system-account-split",
+    "leaf-remote-unresolved",
+    "leaf-remote-wrong-port",
+];
+
+fn run_rule(rule: &str, dir: &Path) -> Vec<Diagnostic> {
+    let model = support::mini_conf::load_dir(dir);
+    assert!(!model.servers.is_empty(), "no configs in {}", dir.display());
+    let topology = Topology::from_model(&model);
+    let db = SourceDb::new(dir.to_path_buf());
+    let settings = Settings::default();
+    let cx = Context {
+        db: &db,
+        configs: &[],
+        model: &model,
+        topology: &topology,
+        settings: &settings,
+    };
+    let r = find(rule).unwrap_or_else(|| panic!("rule {rule} is not registered"));
+    let mut out = Vec::new();
+    (r.check.expect("topology rules have a check"))(&cx, &mut out);
+    out.retain(|d| d.rule == rule);
+    out
+}
+
+#[test]
+fn every_rule_fires_on_err_and_not_on_ok() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    for rule in RULES {
+        let dir = root.join(rule);
+        let mut cases: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|_| panic!("no fixtures for {rule}"))
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .collect();
+        cases.sort();
+        assert!(
+            cases.iter().any(|c| c.ends_with("ok")),
+            "{rule}: no ok fixture"
+        );
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.file_name().unwrap().to_string_lossy().starts_with("err")),
+            "{rule}: no err fixture"
+        );
+        for case in cases {
+            let name = case.file_name().unwrap().to_string_lossy().to_string();
+            let found = run_rule(rule, &case);
+            if name.starts_with("err") {
+                assert!(!found.is_empty(), "{rule}/{name}: expected a finding");
+                for d in &found {
+                    assert!(
+                        !d.message.ends_with('.'),
+                        "{rule}: message ends with a period: {}",
+                        d.message
+                    );
+                    assert!(
+                        d.message.chars().next().is_some_and(|c| !c.is_uppercase()),
+                        "{rule}: message not lower-case: {}",
+                        d.message
+                    );
+                    assert!(d.help.is_some(), "{rule}: finding without help");
+                }
+            } else {
+                assert!(
+                    found.is_empty(),
+                    "{rule}/{name}: unexpected findings: {:?}",
+                    found.iter().map(|d| &d.message).collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn shadowed_chain_is_an_error_on_the_reusing_server() {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/js-domain-shadowed/err-chain");
+    let found = run_rule("js-domain-shadowed", &dir);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .message
+            .contains("`L2` reuses JetStream domain `hub` of `H`"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(found[0].severity, latticelint::diagnostic::Severity::Error);
+}
