@@ -1,12 +1,11 @@
-//! Each topology rule fires on its `err*` fixtures and stays silent on its `ok` fixture
-//! (fixtures/rules/<rule-name>/{ok,err}/*.conf).
+//! Each topology rule fires on its `err*` fixtures, on the line to change, and stays silent on
+//! its `ok` fixture (fixtures/rules/<rule-name>/{ok,err}/*.conf).
 
 mod support;
 
-use latticelint::diagnostic::Diagnostic;
+use latticelint::diagnostic::{Diagnostic, Severity};
 use latticelint::rules::{find, Context};
 use latticelint::settings::Settings;
-use latticelint::source::SourceDb;
 use latticelint::topology::Topology;
 use std::path::Path;
 
@@ -23,16 +22,34 @@ const RULES: &[&str] = &[
     "leaf-remote-wrong-port",
 ];
 
-fn run_rule(rule: &str, dir: &Path) -> Vec<Diagnostic> {
-    let model = support::mini_conf::load_dir(dir);
+/// The line each rule's finding must be on (a substring of it).
+fn expected_line(rule: &str) -> &'static str {
+    match rule {
+        "cluster-domain-mismatch" => "domain: y",
+        "cluster-name-collision" => "name: stores",
+        "duplicate-server-name" => "server_name: nats",
+        "js-account-disabled" => "APP:",
+        "js-domain-duplicate" => "domain: edge",
+        "js-domain-missing" => "jetstream",
+        "js-domain-shadowed" => "domain:",
+        "js-system-account-split" => "domain: core",
+        "leaf-remote-unresolved" => "connect.ngs.global",
+        "leaf-remote-wrong-port" => "url:",
+        _ => unreachable!(),
+    }
+}
+
+/// The rule's findings on a fixture folder, each with the text of the line it points at.
+fn run_rule(rule: &str, dir: &Path) -> Vec<(Diagnostic, String)> {
+    let loaded = support::load::load_dir(dir);
+    let model = &loaded.model;
     assert!(!model.servers.is_empty(), "no configs in {}", dir.display());
-    let topology = Topology::from_model(&model);
-    let db = SourceDb::new(dir.to_path_buf());
+    let topology = Topology::from_model(model);
     let settings = Settings::default();
     let cx = Context {
-        db: &db,
-        configs: &[],
-        model: &model,
+        db: &loaded.db,
+        configs: &loaded.configs,
+        model,
         topology: &topology,
         settings: &settings,
     };
@@ -40,7 +57,12 @@ fn run_rule(rule: &str, dir: &Path) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     (r.check.expect("topology rules have a check"))(&cx, &mut out);
     out.retain(|d| d.rule == rule);
-    out
+    out.into_iter()
+        .map(|d| {
+            let line = support::load::line_of(&loaded.db, d.span);
+            (d, line)
+        })
+        .collect()
 }
 
 #[test]
@@ -69,7 +91,7 @@ fn every_rule_fires_on_err_and_not_on_ok() {
             let found = run_rule(rule, &case);
             if name.starts_with("err") {
                 assert!(!found.is_empty(), "{rule}/{name}: expected a finding");
-                for d in &found {
+                for (d, line) in &found {
                     assert!(
                         !d.message.ends_with('.'),
                         "{rule}: message ends with a period: {}",
@@ -81,12 +103,17 @@ fn every_rule_fires_on_err_and_not_on_ok() {
                         d.message
                     );
                     assert!(d.help.is_some(), "{rule}: finding without help");
+                    assert!(
+                        line.contains(expected_line(rule)),
+                        "{rule}/{name}: finding on `{line}`, expected the line with `{}`",
+                        expected_line(rule)
+                    );
                 }
             } else {
+                let msgs: Vec<&String> = found.iter().map(|(d, _)| &d.message).collect();
                 assert!(
                     found.is_empty(),
-                    "{rule}/{name}: unexpected findings: {:?}",
-                    found.iter().map(|d| &d.message).collect::<Vec<_>>()
+                    "{rule}/{name}: unexpected findings: {msgs:?}"
                 );
             }
         }
@@ -99,12 +126,14 @@ fn shadowed_chain_is_an_error_on_the_reusing_server() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/js-domain-shadowed/err-chain");
     let found = run_rule("js-domain-shadowed", &dir);
     assert_eq!(found.len(), 1, "{found:?}");
+    let (d, line) = &found[0];
     assert!(
-        found[0]
-            .message
+        d.message
             .contains("`L2` reuses JetStream domain `hub` of `H`"),
         "{}",
-        found[0].message
+        d.message
     );
-    assert_eq!(found[0].severity, latticelint::diagnostic::Severity::Error);
+    assert_eq!(d.severity, Severity::Error);
+    assert!(line.contains("domain: hub"), "{line}");
+    assert_eq!(d.related.len(), 2);
 }

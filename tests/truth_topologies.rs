@@ -27,7 +27,7 @@ fn topo_dirs() -> Vec<PathBuf> {
 }
 
 fn load_model(dir: &Path) -> Model {
-    support::mini_conf::load_dir(dir)
+    support::load::load_dir(dir).model
 }
 
 /// The account a probe client logs into on `server`.

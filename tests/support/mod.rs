@@ -1,1 +1,1 @@
-pub mod mini_conf;
+pub mod load;
