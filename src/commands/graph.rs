@@ -1,5 +1,9 @@
-//! `latticelint graph`.
+//! `latticelint graph`: the topology as a Graphviz dot or Mermaid picture.
 
+use crate::jetstream::Simulator;
+use crate::settings::Settings;
+use crate::topology::render::{render, Format};
+use crate::version::NatsVersion;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -7,9 +11,26 @@ use std::process::ExitCode;
 pub struct Args {
     /// Files or folders.
     pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "dot")]
+    pub format: Format,
+    /// The nats-server release to simulate (flapping links depend on it).
+    #[arg(long, default_value = "newest")]
+    pub nats_version: NatsVersion,
 }
 
-pub fn run(_args: Args) -> ExitCode {
-    eprintln!("latticelint graph: not implemented yet");
-    ExitCode::from(2)
+pub fn run(args: Args) -> ExitCode {
+    let settings = Settings {
+        nats_version: args.nats_version,
+        ..Settings::default()
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let outcome = crate::pipeline::lint(&paths, &settings);
+    let sim = Simulator::new(&outcome.model, &outcome.topology, settings.nats_version);
+    print!("{}", render(&sim, &outcome.diagnostics, args.format));
+    ExitCode::SUCCESS
 }
