@@ -41,6 +41,8 @@ pub enum Ty {
     Name,
     /// A JetStream domain: no whitespace, `.`, `*`, `>` (checked at startup).
     JsDomain,
+    /// An nkey string of this role (public key or seed), validated like `nkeys.IsValidPublic*Key`/`DecodeSeed`.
+    Nkey(NkeyRole),
     /// A semantic version string (`leafnodes.min_version`).
     Semver,
     /// `MEM`, `MEMORY` or `URL("…")`.
@@ -104,6 +106,87 @@ impl Ty {
             _ => None,
         }
     }
+}
+
+/// What an nkey must be: the first letter(s) of its encoding say its role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NkeyRole {
+    /// Public account key, `A...` (56 characters).
+    Account,
+    /// Public user key, `U...`.
+    User,
+    /// Public curve (xkey) key, `X...`.
+    Curve,
+    /// User seed, `SU...` (58 characters).
+    UserSeed,
+}
+
+impl NkeyRole {
+    /// Checks an nkey: base32 (RFC 4648, no padding), role prefix, CRC-16/XMODEM trailer (little endian).
+    pub fn is_valid(self, s: &str) -> bool {
+        let (len, prefix) = match self {
+            NkeyRole::Account => (56, "A"),
+            NkeyRole::User => (56, "U"),
+            NkeyRole::Curve => (56, "X"),
+            NkeyRole::UserSeed => (58, "SU"),
+        };
+        if s.len() != len || !s.starts_with(prefix) {
+            return false;
+        }
+        let Some(raw) = base32_decode(s) else {
+            return false;
+        };
+        if raw.len() < 3 {
+            return false;
+        }
+        let (data, crc) = raw.split_at(raw.len() - 2);
+        crc16(data) == u16::from_le_bytes([crc[0], crc[1]])
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            NkeyRole::Account => "a public account nkey (`A...`)",
+            NkeyRole::User => "a public user nkey (`U...`)",
+            NkeyRole::Curve => "a public curve nkey (`X...`)",
+            NkeyRole::UserSeed => "a user nkey seed (`SU...`)",
+        }
+    }
+}
+
+fn base32_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 5 / 8);
+    let (mut buf, mut bits) = (0u32, 0u32);
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => return None,
+        } as u32;
+        buf = (buf << 5) | v;
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buf >> bits) as u8);
+            buf &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// CRC-16/XMODEM (poly 0x1021, init 0), as nkeys computes it.
+fn crc16(data: &[u8]) -> u16 {
+    let mut crc: u16 = 0;
+    for &b in data {
+        crc ^= (b as u16) << 8;
+        for _ in 0..8 {
+            crc = if crc & 0x8000 != 0 {
+                (crc << 1) ^ 0x1021
+            } else {
+                crc << 1
+            };
+        }
+    }
+    crc
 }
 
 /// One accepted spelling of a key.

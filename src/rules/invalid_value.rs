@@ -17,7 +17,8 @@ crate::declare_rule! {
     /// enum, maps where a value is expected and the reverse. Also: names with spaces (`server_name`,
     /// `cluster.name`, `gateway.name`; rejected since 2.11.0), JetStream domains with `.`, `*`, `>` or
     /// whitespace, `extension_hint` other than `will_extend`/`no_extend`, `store_dir` both at the top
-    /// level and in `jetstream {}`, and authorization mixing a user, a token and `users`.
+    /// level and in `jetstream {}`, authorization mixing a user, a token and `users`, and nkeys of the
+    /// wrong role or with a bad checksum (account `nkey`, user `nkey`, remote `seed`, callout `issuer`).
     ///
     /// ## Why is this bad?
     /// nats-server converts values with Go type assertions while it processes the config: a mismatch
@@ -207,6 +208,7 @@ pub fn check_config(
 fn expected(ty: &Ty) -> String {
     match ty {
         Ty::Str | Ty::Name | Ty::JsDomain | Ty::Semver | Ty::ResolverStr => "a string".into(),
+        Ty::Nkey(role) => role.describe().into(),
         Ty::Int | Ty::IntRange { .. } => "an integer".into(),
         Ty::PercentStr => "a percentage such as `\"50%\"`".into(),
         Ty::Float => "a float".into(),
@@ -280,6 +282,14 @@ fn conforms(c: &Cx, v: &Value, ty: &Ty) -> Result<(), Bad> {
             Err(first_err.unwrap_or_else(mismatch))
         }
         (Ty::Str | Ty::Name | Ty::JsDomain | Ty::Semver, ValueKind::String(_)) => Ok(()),
+        (Ty::Nkey(role), ValueKind::String(s)) => {
+            if role.is_valid(s.trim()) {
+                Ok(())
+            } else {
+                Err(Bad::new(v.span, format!("`{}` is not {}", c.key, role.describe()))
+                    .help("copy the key from `nsc` or `nk` output; a key of another role or with a typo fails its checksum"))
+            }
+        }
         (Ty::ResolverStr, ValueKind::String(s)) => {
             let u = s.trim().to_ascii_uppercase();
             if u == "MEM" || u == "MEMORY" || (u.starts_with("URL(") && u.ends_with(')')) {

@@ -23,6 +23,7 @@ crate::declare_rule! {
     ///   2000000 seconds;
     /// - a plain integer where a duration is expected (taken as seconds, with a warning that makes
     ///   `nats-server -t` fail);
+    /// - an authentication `timeout` above 60 seconds (2.11.2+ warns, and `nats-server -t` fails);
     /// - unknown keys inside `resolver {}`, which nats-server ignores without a word;
     /// - unquoted bcrypt hashes starting `$2b$`/`$2y$` (only `$2a$` is special-cased, the others are
     ///   read as variable references);
@@ -106,6 +107,11 @@ pub fn check_config(
             return;
         };
         duration_traps(db, &v.entry.key, &k.ty, &v.entry.value, out);
+        if k.canonical == "timeout"
+            && matches!(v.block.path, "authorization" | "leafnodes.authorization")
+        {
+            high_auth_timeout(db, version, &v.entry.key, &v.entry.value, out);
+        }
     });
 }
 
@@ -181,7 +187,11 @@ fn duration_traps(db: &SourceDb, key: &str, ty: &Ty, v: &Value, out: &mut Vec<Di
                     v.span,
                     format!("`{key}: {text}` is the integer {n} (`{suffix}` is a size suffix), read as {n} seconds"),
                 )
-                .with_label("not a duration")
+                .with_label(if is_duration {
+                    "not a duration: nats-server warns and `nats-server -t` fails on it"
+                } else {
+                    "not a duration"
+                })
                 .with_help(format!("quote the duration (`{key}: \"{text}\"`) or use a Go duration with a unit such as `s`, `m`, `h`")),
             );
             return;
@@ -194,6 +204,39 @@ fn duration_traps(db: &SourceDb, key: &str, ty: &Ty, v: &Value, out: &mut Vec<Di
                 .with_help(format!("write a duration: `{key}: \"{n}s\"`")),
         );
     }
+}
+
+/// `authorization { timeout: 120 }`: seconds above 60 draw a warning since 2.11.2 (opts.go:4592-4594,
+/// 2973-2975), which makes `nats-server -t` fail; often an unquoted `2m` (2000000) behind it.
+fn high_auth_timeout(
+    db: &SourceDb,
+    version: NatsVersion,
+    key: &str,
+    v: &Value,
+    out: &mut Vec<Diagnostic>,
+) {
+    let secs = match v.kind {
+        ValueKind::Integer(i) => i as f64,
+        ValueKind::Float(f) => f,
+        _ => return,
+    };
+    if secs <= 60.0 || !version.at_least(NatsVersion::new(2, 11, 2)) {
+        return;
+    }
+    let file = db.get(v.span.file);
+    let text = file.text.get(v.span.range()).unwrap_or("");
+    if v.via_variable.is_none() && SIZE_INT.is_match(text) {
+        return; // already reported as a size suffix read as seconds
+    }
+    out.push(
+        Diagnostic::new(
+            META.name,
+            v.span,
+            format!("`{key}` of {secs} seconds is above 60"),
+        )
+        .with_label("nats-server warns the timeout is high; `nats-server -t` fails on it")
+        .with_help("authentication timeouts are seconds: keep it under 60"),
+    );
 }
 
 static ABS_INCLUDE: Lazy<Regex> = Lazy::new(|| {
