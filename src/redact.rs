@@ -280,12 +280,15 @@ impl Redactor {
     pub fn text(&self, text: &str) -> String {
         let mut ranges = secret_ranges(text);
         for s in &self.secrets {
-            let short = s.chars().count() < 8;
+            // A short secret (`a`, `nats`) or one spelled like a key (`password`) is only replaced where it stands alone as a quoted
+            // value (`` `a` ``, `"a"`), so ordinary words in messages survive.
+            let short =
+                s.chars().count() < 8 || SECRET_KEYS.split('|').any(|k| k.eq_ignore_ascii_case(s));
             let mut from = 0;
             while let Some(i) = text[from..].find(s.as_str()) {
                 let (a, b) = (from + i, from + i + s.len());
                 from = b;
-                if short && !(bounded_before(text, a) && bounded_after(text, b)) {
+                if short && !quoted(text, a, b) {
                     continue;
                 }
                 ranges.push(a..b);
@@ -295,16 +298,14 @@ impl Redactor {
     }
 }
 
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '-'
-}
-
-fn bounded_before(text: &str, at: usize) -> bool {
-    text[..at].chars().next_back().map_or(true, |c| !is_word(c))
-}
-
-fn bounded_after(text: &str, at: usize) -> bool {
-    text[at..].chars().next().map_or(true, |c| !is_word(c))
+/// True when `text[a..b]` is enclosed in one pair of backticks or quotes.
+fn quoted(text: &str, a: usize, b: usize) -> bool {
+    let before = text[..a].chars().next_back();
+    let after = text[b..].chars().next();
+    matches!(
+        (before, after),
+        (Some('`'), Some('`')) | (Some('"'), Some('"')) | (Some('\''), Some('\''))
+    )
 }
 
 /// Replaces the union of `ranges` in `text` by `with`.
@@ -410,7 +411,11 @@ mod tests {
     #[test]
     fn redactor_scrubs_known_values_and_patterns() {
         let r = Redactor::from_secrets(["hunter22".to_string(), "pw".to_string()]);
-        let t = r.text(&format!("value `hunter22` and `pw` in `pwd-file` near {SEED_U} and nats://a:b@c, no token configured"));
+        let t = r.text(&format!("value `hunter22` and `pw` in `pwd-file` near {SEED_U} and nats://a:b@c, no token configured, pw is short"));
+        assert!(
+            t.contains("pw is short"),
+            "short secrets outside quotes are kept: {t}"
+        );
         assert!(t.contains("no token configured"), "prose is kept: {t}");
         assert!(
             !t.contains("hunter22") && !t.contains(SEED_U) && !t.contains(":b@"),

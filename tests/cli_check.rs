@@ -60,7 +60,7 @@ fn concise_reports_path_line_column_severity_rule_message() {
     assert_eq!(
         o.stdout,
         "hub.conf:2:40: warning[unused-suppression] suppression of `suppression-without-reason` matches no finding on line 2\n\
-         0 errors, 1 warning, 0 infos in 1 files\n"
+         0 errors, 1 warning, 0 infos in 1 file\n"
     );
 }
 

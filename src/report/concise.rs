@@ -1,6 +1,6 @@
 //! `concise`: `path:line:col: severity[rule] message`, one finding a line, then a summary line.
 
-use super::{summary_line, Run};
+use super::Run;
 use std::fmt::Write;
 
 pub fn render(run: &Run) -> String {
@@ -18,7 +18,7 @@ pub fn render(run: &Run) -> String {
             one_line(&f.message)
         );
     }
-    let _ = writeln!(out, "{} in {} files", summary_line(run.counts()), run.files);
+    let _ = writeln!(out, "{}", super::summary(run));
     out
 }
 

@@ -3,7 +3,7 @@
 //! Related locations in the same file become extra labels; in other files, related diagnostics
 //! with their own snippet.
 
-use super::{summary_line, Finding, HumanOptions, Run};
+use super::{Finding, HumanOptions, Run};
 use crate::diagnostic::Severity;
 use crate::span::{FileId, Span};
 use miette::{
@@ -35,11 +35,8 @@ pub fn render(run: &Run, opts: HumanOptions) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&format!(
-        "{} in {} files\n",
-        summary_line(run.counts()),
-        run.files
-    ));
+    out.push_str(&super::summary(run));
+    out.push('\n');
     out
 }
 
@@ -83,14 +80,14 @@ impl Report {
     fn of(run: &Run, f: &Finding) -> Report {
         let mut labels = vec![LabeledSpan::new_primary_with_span(
             f.label.clone(),
-            to_miette(f.span),
+            to_miette(run, f.span),
         )];
         let mut related = Vec::new();
         for r in &f.related {
             if r.span.file == f.span.file {
                 labels.push(LabeledSpan::new_with_span(
                     Some(r.message.clone()),
-                    to_miette(r.span),
+                    to_miette(run, r.span),
                 ));
             } else {
                 related.push(Report {
@@ -101,7 +98,7 @@ impl Report {
                     source: source(run, r.span.file),
                     labels: vec![LabeledSpan::new_primary_with_span(
                         Some(r.message.clone()),
-                        to_miette(r.span),
+                        to_miette(run, r.span),
                     )],
                     related: Vec::new(),
                 });
@@ -130,8 +127,16 @@ fn source(run: &Run, file: FileId) -> Source {
     }
 }
 
-fn to_miette(s: Span) -> SourceSpan {
-    SourceSpan::new((s.start as usize).into(), s.len())
+/// The span for miette; an empty span at the very end of a file (after its last newline, where
+/// there is no line to draw) moves back to the end of the last line.
+fn to_miette(run: &Run, s: Span) -> SourceSpan {
+    let text = run.masked_text(s.file);
+    let mut start = (s.start as usize).min(text.len());
+    if s.is_empty() && start == text.len() {
+        let trimmed = text.trim_end_matches(['\n', '\r']).len();
+        start = trimmed;
+    }
+    SourceSpan::new(start.into(), s.len())
 }
 
 impl fmt::Debug for Report {

@@ -236,6 +236,12 @@ pub fn render(format: Format, run: &Run, human: HumanOptions) -> String {
     }
 }
 
+/// `0 errors, 1 warning, 2 infos in 3 files`.
+pub fn summary(run: &Run) -> String {
+    let files = if run.files == 1 { "file" } else { "files" };
+    format!("{} in {} {files}", summary_line(run.counts()), run.files)
+}
+
 /// `1 error, 2 warnings` style summary.
 pub fn summary_line(c: Counts) -> String {
     let part = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
