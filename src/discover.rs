@@ -189,22 +189,50 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
             }
         };
         if bytes.contains(&0) {
-            continue; // binary
+            // A binary; worth a word only when its name says it is a config file.
+            if named_like_config(&path) {
+                out.diagnostics.push(unreadable(
+                    db,
+                    &path,
+                    "it contains NUL bytes, so it is not a text file",
+                ));
+            }
+            continue;
         }
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        let (text, bad_utf8) = match String::from_utf8(bytes) {
+            Ok(t) => (t, None),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(offset))
+            }
         };
         if let Some(kind) = classify(&path, &text) {
             let file = db.add(path.clone(), text);
+            if let Some(offset) = bad_utf8 {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        "invalid-encoding",
+                        Span::new(file, offset, offset + 3),
+                        crate::nats::include::invalid_utf8_message(offset),
+                    )
+                    .with_label("not UTF-8")
+                    .with_help("save the file as UTF-8"),
+                );
+            }
             out.files.push(Discovered { path, file, kind });
         }
     }
     out
 }
 
+/// `.conf`, YAML, `.env` and unit files: text by definition.
+fn named_like_config(path: &Path) -> bool {
+    matches!(kind_by_name(path), NameHint::Env | NameHint::Yaml | NameHint::Systemd)
+        || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("conf"))
+}
+
 fn unreadable(db: &SourceDb, path: &Path, reason: &str) -> Diagnostic {
-    let file = db.add(path.to_path_buf(), "");
+    let file = db.add_unreadable(path.to_path_buf());
     Diagnostic::new(
         "unreadable-file",
         Span::point(file, 0),

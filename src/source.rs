@@ -123,6 +123,15 @@ impl SourceDb {
         self.add_file(SourceFile::new(path, display, text.into(), None))
     }
 
+    /// Registers an empty text for a file that could not be read, so diagnostics can point at it.
+    /// [`SourceDb::find`] never returns it: an `include` of that path must fail, not read "".
+    pub fn add_unreadable(&self, path: PathBuf) -> FileId {
+        let display = self.display_path(&path);
+        let mut files = self.files.write().expect("source db poisoned");
+        files.push(Arc::new(SourceFile::new(path, display, Arc::from(""), None)));
+        FileId(files.len() as u32 - 1)
+    }
+
     /// Registers text embedded in another file.
     pub fn add_embedded(&self, display: String, text: impl Into<Arc<str>>, embedding: Embedding) -> FileId {
         let parent_path = self.get(embedding.parent).path.clone();

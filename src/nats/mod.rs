@@ -136,7 +136,7 @@ pub fn parse_path(db: &SourceDb, path: &Path, opts: &ParseOptions) -> ParsedConf
             parsed
         }
         Err(e) => {
-            let file = db.add(path.to_path_buf(), "");
+            let file = db.add_unreadable(path.to_path_buf());
             let d = Diagnostic::new(
                 "unreadable-file",
                 Span::point(file, 0),
