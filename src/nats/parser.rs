@@ -13,7 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::source::SourceDb;
 use crate::span::{FileId, Span};
 use crate::version::NatsVersion;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Includes nested deeper than this are refused (cycles are caught earlier).
 const MAX_INCLUDE_DEPTH: usize = 64;
@@ -684,6 +684,9 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 FailKind::Syntax,
             ));
         }
+        if let Some(d) = self.outside_root(loaded.file, directive, &written) {
+            self.push_diag(d);
+        }
         if let Some(w) = &loaded.warning {
             let d = Diagnostic::new("invalid-encoding", directive, format!("included file `{written}` has {w}"))
                 .with_label("included here")
@@ -711,6 +714,51 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
         }
         Ok(())
     }
+}
+
+impl Parser<'_, '_, '_> {
+    /// `include-outside-root` when `opts.root` is set and the file read (a real file, after
+    /// following symbolic links) lies outside it.
+    fn outside_root(&self, file: FileId, directive: Span, written: &str) -> Option<Diagnostic> {
+        let root = self.s.opts.root.as_ref()?;
+        let source = self.s.db.get(file);
+        if source.embedding.is_some() {
+            return None;
+        }
+        let abs = |p: &Path| -> PathBuf {
+            std::fs::canonicalize(p).unwrap_or_else(|_| {
+                let joined = if p.is_absolute() {
+                    p.to_path_buf()
+                } else {
+                    std::env::current_dir().unwrap_or_default().join(p)
+                };
+                PathBuf::from(super::include::go_clean(&joined.to_string_lossy()))
+            })
+        };
+        let (root_abs, file_abs) = (abs(root), abs(&source.path));
+        if file_abs.starts_with(&root_abs) {
+            return None;
+        }
+        Some(
+            Diagnostic::new(
+                "include-outside-root",
+                directive,
+                format!("include `{written}` reads `{}`, outside the scanned folder", relative_to(&root_abs, &file_abs)),
+            )
+            .with_label("leaves the scanned folder")
+            .with_help("keep included files inside the deployment folder, or lint the folder that holds both"),
+        )
+    }
+}
+
+/// `to` relative to the folder `from` (both absolute), with `/` separators: `../outside/a.conf`.
+fn relative_to(from: &Path, to: &Path) -> String {
+    let f: Vec<_> = from.components().collect();
+    let t: Vec<_> = to.components().collect();
+    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".into(); f.len() - common];
+    parts.extend(t[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
 }
 
 /// Points every span of an environment-derived value at the `$NAME` reference.

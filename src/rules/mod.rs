@@ -75,6 +75,7 @@ mod cluster_name_collision;
 mod duplicate_server_name;
 mod include_cycle;
 mod include_not_found;
+mod include_outside_root;
 mod invalid_encoding;
 mod invalid_value;
 mod js_account_disabled;
@@ -99,6 +100,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &duplicate_server_name::META, check: Some(duplicate_server_name::check) },
     Rule { meta: &include_cycle::META, check: None },
     Rule { meta: &include_not_found::META, check: None },
+    Rule { meta: &include_outside_root::META, check: None },
     Rule { meta: &invalid_encoding::META, check: None },
     Rule { meta: &invalid_value::META, check: Some(invalid_value::check) },
     Rule { meta: &js_account_disabled::META, check: Some(js_account_disabled::check) },
