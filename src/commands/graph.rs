@@ -4,6 +4,7 @@ use crate::jetstream::Simulator;
 use crate::settings::Settings;
 use crate::topology::render::{render, Format};
 use crate::version::NatsVersion;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -31,6 +32,8 @@ pub fn run(args: Args) -> ExitCode {
     };
     let outcome = crate::pipeline::lint(&paths, &settings);
     let sim = Simulator::new(&outcome.model, &outcome.topology, settings.nats_version);
-    print!("{}", render(&sim, &outcome.diagnostics, args.format));
+    let text = render(&sim, &outcome.diagnostics, args.format);
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     ExitCode::SUCCESS
 }

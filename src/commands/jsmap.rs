@@ -5,6 +5,7 @@ use crate::jetstream::map::JsMap;
 use crate::jetstream::{api_prefix, Outcome, Resolution, Simulator};
 use crate::settings::Settings;
 use crate::version::NatsVersion;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -87,28 +88,34 @@ pub fn run(args: Args) -> ExitCode {
     let outcome = crate::pipeline::lint(&paths, &settings);
     let sim = Simulator::new(&outcome.model, &outcome.topology, settings.nats_version);
     let map = JsMap::build(&sim);
+    let mut out = String::new();
     if args.json {
         match serde_json::to_string_pretty(&map.entries()) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => {
+                out.push_str(&s);
+                out.push('\n');
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
         }
     } else if map.rows.is_empty() {
-        println!("no NATS servers found");
+        out.push_str("no NATS servers found\n");
     } else {
-        print!("{}", render_table(&map));
+        out.push_str(&render_table(&map));
         for f in &sim.flaps {
             let link = &outcome.topology.leaf_links[f.link];
-            println!(
-                "note: leaf connection {} -> {} flaps: {} rejects `{}` (Protocol Violation)",
+            out.push_str(&format!(
+                "note: leaf connection {} -> {} flaps: {} rejects `{}` (Protocol Violation)\n",
                 outcome.topology.instance(link.from).label,
                 outcome.topology.instance(link.to).label,
                 outcome.topology.instance(f.hub).label,
                 f.subject
-            );
+            ));
         }
     }
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
     ExitCode::SUCCESS
 }

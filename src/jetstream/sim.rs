@@ -519,11 +519,24 @@ impl<'a> Simulator<'a> {
             .collect();
         servers.sort();
         let first = grp.leaders[0];
-        let cluster_name =
-            self.topo.cluster_of[first.0 as usize].and_then(|c| self.topo.clusters[c].name.clone());
-        let label = match (&cluster_name, grp.leaders.len()) {
-            (Some(n), k) if k > 1 => n.clone(),
-            _ => servers.join("|"),
+        let names: BTreeSet<Option<String>> = grp
+            .leaders
+            .iter()
+            .map(|i| {
+                self.topo.cluster_of[i.0 as usize].and_then(|c| self.topo.clusters[c].name.clone())
+            })
+            .collect();
+        let label = if grp.leaders.len() == 1 {
+            servers[0].clone()
+        } else if names.len() == 1 && names.iter().all(|n| n.is_some()) {
+            names.into_iter().flatten().next().unwrap_or_default()
+        } else if names.iter().all(|n| n.is_some()) {
+            format!(
+                "supercluster {}",
+                names.into_iter().flatten().collect::<Vec<_>>().join(",")
+            )
+        } else {
+            servers.join("|")
         };
         let domain = self.server(first).js_domain().map(str::to_string);
         Responder {

@@ -110,6 +110,9 @@ pub struct ClusterGroup {
     /// The cluster name (of the first member that sets one).
     pub name: Option<String>,
     pub members: Vec<InstanceId>,
+    /// Some members were joined because they share the cluster name and their routes point at
+    /// hosts outside the scanned files (docs examples: `nats-route://host_a:6222`).
+    pub assumed: bool,
 }
 
 /// The topology of a [`Model`].
@@ -343,6 +346,41 @@ impl Topology {
                 });
             }
         }
+        // Servers sharing a cluster name whose routes all point outside the scanned files are
+        // taken to be one cluster deployed on hosts the files do not name.
+        let mut assumed: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for s in &model.servers {
+            let Some(c) = &s.cluster else { continue };
+            let Some(name) = c
+                .name
+                .as_ref()
+                .map(|n| n.value.clone())
+                .filter(|n| !n.is_empty())
+            else {
+                continue;
+            };
+            let mine: Vec<&RouteStatus> = self.routes.iter().filter(|r| r.server == s.id).collect();
+            if has_cluster_listener(s)
+                && !mine.is_empty()
+                && mine
+                    .iter()
+                    .all(|r| matches!(r.target, Target::Unresolved { .. }))
+            {
+                assumed
+                    .entry(name)
+                    .or_default()
+                    .push(self.first_instance(s.id).0 as usize);
+            }
+        }
+        let mut assumed_roots = std::collections::BTreeSet::new();
+        for members in assumed.values().filter(|m| m.len() > 1) {
+            for w in members.windows(2) {
+                uf.union(w[0], w[1]);
+            }
+            assumed_roots.insert(members[0]);
+        }
+        let assumed_roots: std::collections::BTreeSet<usize> =
+            assumed_roots.into_iter().map(|r| uf.find(r)).collect();
         let mut root_to_cluster = std::collections::BTreeMap::new();
         self.cluster_of = vec![None; self.instances.len()];
         for i in 0..self.instances.len() {
@@ -355,6 +393,7 @@ impl Topology {
                 self.clusters.push(ClusterGroup {
                     name: None,
                     members: Vec::new(),
+                    assumed: assumed_roots.contains(&root),
                 });
                 self.clusters.len() - 1
             });
