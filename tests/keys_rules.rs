@@ -460,3 +460,56 @@ fn check_claim(p: &Path, label: &str, bin: &Path, claim: &str, fs: &[F]) {
         );
     }
 }
+
+#[test]
+fn embedded_configs_are_checked_and_point_into_the_yaml() {
+    use latticelint::source::Embedding;
+    let db = SourceDb::new("/t");
+    let yaml = "kind: ConfigMap\ndata:\n  nats.conf: |\n    port: \"4222\"\n";
+    let parent = db.add(PathBuf::from("/t/cm.yaml"), yaml);
+    let start = yaml.find("port").unwrap() as u32;
+    let emb = db.add_embedded(
+        "cm.yaml#nats.conf".into(),
+        "port: \"4222\"\n",
+        Embedding {
+            parent,
+            pieces: vec![(0, start)],
+        },
+    );
+    let cfg = nats::parse_file(&db, emb, &opts(NatsVersion::NEWEST));
+    let ds = run(&db, std::slice::from_ref(&cfg), NatsVersion::NEWEST);
+    assert_eq!(ds.len(), 1, "{ds:#?}");
+    let loc = db.locate(ds[0].span);
+    assert_eq!(
+        (ds[0].rule, loc.path.as_str(), loc.line),
+        ("invalid-value", "cm.yaml", 4)
+    );
+}
+
+#[test]
+fn include_fragments_are_checked_in_their_includers_context() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("vars.conf"),
+        "PW = \"s3cr3t\"\nextra_key: 1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.conf"),
+        "include ./vars.conf\nauthorization { user: a, password: $PW }\n",
+    )
+    .unwrap();
+    let db = SourceDb::new(dir.path());
+    let o = opts(NatsVersion::NEWEST);
+    // Discovery finds both files; the fragment is also parsed on its own.
+    let configs = vec![
+        nats::parse_path(&db, &dir.path().join("main.conf"), &o),
+        nats::parse_path(&db, &dir.path().join("vars.conf"), &o),
+    ];
+    assert_eq!(configs[0].includes.len(), 1);
+    let fs = reduce(&db, run(&db, &configs, NatsVersion::NEWEST));
+    // `PW` is used by the includer, so only `extra_key` is unknown, and it is reported once.
+    let u = of(&fs, "unknown-key");
+    assert_eq!(u.len(), 1, "{fs:#?}");
+    assert!(u[0].message.contains("`extra_key`"));
+}

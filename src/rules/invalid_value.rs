@@ -163,9 +163,14 @@ impl Cx<'_> {
 
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let version = cx.settings.nats_version;
+    let mut found = Vec::new();
     for cfg in crate::rules::checked_configs(cx) {
-        check_config(cfg, cx.db, version, out);
+        check_config(cfg, cx.db, version, &mut found);
     }
+    // Two configs including one fragment report its problems once.
+    found.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
+    found.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    out.extend(found);
 }
 
 /// All findings of this rule on one config (used by `check` and by tests).

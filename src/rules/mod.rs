@@ -132,19 +132,21 @@ pub fn default_severity(name: &str) -> Severity {
 /// The configs the per-file NATS rules check: every config except include fragments (a file reached
 /// through another config's `include` is checked in its includer's context). Embedded configs count.
 pub fn checked_configs<'a>(cx: &Context<'a>) -> Vec<&'a ParsedConfig> {
+    // Paths are compared canonicalized: discovery and include resolution may spell one file differently.
+    let key = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let included: std::collections::HashSet<std::path::PathBuf> = cx
         .configs
         .iter()
         .flat_map(|c| c.includes.iter())
         .map(|id| cx.db.get(*id))
         .filter(|f| f.embedding.is_none())
-        .map(|f| f.path.clone())
+        .map(|f| key(&f.path))
         .collect();
     cx.configs
         .iter()
         .filter(|c| {
             let f = cx.db.get(c.file);
-            f.embedding.is_some() || !included.contains(&f.path)
+            f.embedding.is_some() || !included.contains(&key(&f.path))
         })
         .collect()
 }

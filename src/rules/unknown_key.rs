@@ -56,6 +56,7 @@ const HOMES: &[&str] = &[
 
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let version = cx.settings.nats_version;
+    let mut found = Vec::new();
     for cfg in crate::rules::checked_configs(cx) {
         // A config the parser rejects never reaches nats-server's key checks.
         if !cfg.ok {
@@ -72,12 +73,12 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             match v.key {
                 Some(k) if !k.known_in(version) => {
                     if !exempt {
-                        out.push(too_new(e.key.as_str(), k, container, version, e.key_span));
+                        found.push(too_new(e.key.as_str(), k, container, version, e.key_span));
                     }
                 }
                 Some(_) => {}
                 None if v.block.unknown != UnknownPolicy::Error || exempt => {}
-                None => out.push(unknown(
+                None => found.push(unknown(
                     &e.key,
                     e.used_as_variable,
                     v.block,
@@ -88,6 +89,10 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         });
     }
+    // Two configs including one fragment report its problems once.
+    found.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
+    found.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    out.extend(found);
 }
 
 /// `at the top level` or `in `leafnodes.remotes[0]``.
