@@ -214,3 +214,21 @@ fn spans_point_at_keys_and_values() {
     let n = c.as_map().unwrap().entry("name").unwrap();
     assert_eq!((n.value.span.start, n.value.span.end), (27, 29));
 }
+
+#[test]
+fn v2_9_21_rejects_empty_configs() {
+    assert!(!parse_v("# only a comment\n", NatsVersion::new(2, 9, 21)).ok);
+    assert!(parse_v("# only a comment\n", NatsVersion::V2_9_10).ok);
+    assert!(parse("# only a comment\n").ok);
+}
+
+#[test]
+fn v2_11_deletes_referenced_keys() {
+    let text = "port = 4222\nmonitor_port = $port\nm { a: 1, b: $a }\n";
+    let p = parse_v(text, NatsVersion::new(2, 11, 5));
+    assert_eq!(p.to_json(), json!({"monitor_port": 4222, "m": {"b": 1}}));
+    assert_eq!(rules(&p), vec!["silent-value-loss", "silent-value-loss"]);
+    let p = parse(text);
+    assert_eq!(p.to_json(), json!({"port": 4222, "monitor_port": 4222, "m": {"a": 1, "b": 1}}));
+    assert!(p.diagnostics.is_empty());
+}

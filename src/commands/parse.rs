@@ -54,6 +54,17 @@ pub fn json_line(file: &Path, parsed: &ParsedConfig) -> serde_json::Value {
     }
 }
 
+/// Serialises like Go's `encoding/json`: U+2028 and U+2029 escaped (they only occur inside strings),
+/// so a line-oriented reader never sees a line break inside a value.
+pub fn go_json(v: &serde_json::Value) -> String {
+    let s = v.to_string();
+    if s.contains(['\u{2028}', '\u{2029}']) {
+        s.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+    } else {
+        s
+    }
+}
+
 pub fn run(args: Args) -> ExitCode {
     if args.paths.is_empty() {
         eprintln!("latticelint parse: give at least one file or folder");
@@ -68,7 +79,7 @@ pub fn run(args: Args) -> ExitCode {
         let parsed = parse_path(&db, &file, &opts);
         failed |= !parsed.ok;
         if args.json {
-            let _ = writeln!(out, "{}", json_line(&file, &parsed));
+            let _ = writeln!(out, "{}", go_json(&json_line(&file, &parsed)));
         } else {
             let _ = out.flush();
             for d in &parsed.diagnostics {

@@ -9,9 +9,6 @@
 
 use super::chars::{is_digit, is_include_keyword, is_nl, is_sep, is_space, is_suffix, is_ws};
 use super::error::LexError;
-use nom::bytes::complete::take_till;
-use nom::IResult;
-use std::collections::VecDeque;
 
 /// The lexer's end-of-input rune (Go `eof = 0`): also what a NUL byte decodes to.
 pub const EOF: char = '\0';
@@ -48,7 +45,7 @@ pub struct Item {
     pub owned: Option<Vec<u8>>,
     pub start: usize,
     pub end: usize,
-    pub error: Option<LexError>,
+    pub error: Option<Box<LexError>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +111,8 @@ pub struct Lexer<'a> {
     has_parts: bool,
     parts_start: usize,
     string_state: St,
-    items: VecDeque<Item>,
+    /// The item of the last step (every state emits at most one).
+    item: Option<Item>,
     /// v2.10.16+: top-level `{ … }` are block scopes; before, a top-level `{` is skipped.
     blocks: bool,
     /// Offsets of `]` swallowed into a string right after an integer inside an array.
@@ -138,7 +136,7 @@ impl<'a> Lexer<'a> {
             has_parts: false,
             parts_start: 0,
             string_state: St::Str,
-            items: VecDeque::with_capacity(4),
+            item: None,
             blocks,
             swallowed_brackets: Vec::new(),
             skipped_top_braces: 0,
@@ -148,7 +146,7 @@ impl<'a> Lexer<'a> {
     /// The next token; after an `Eof` or `Error` item it keeps returning `Eof`.
     pub fn next_item(&mut self) -> Item {
         loop {
-            if let Some(it) = self.items.pop_front() {
+            if let Some(it) = self.item.take() {
                 return it;
             }
             if self.state == St::Done {
@@ -235,13 +233,13 @@ impl<'a> Lexer<'a> {
     /// `emit`: value `input[start:pos]` (string parts are only ever pending for strings).
     fn emit(&mut self, typ: ItemType) {
         let it = self.item(typ, self.start, self.pos);
-        self.items.push_back(it);
+        self.item = Some(it);
         self.start = self.pos;
     }
 
     fn emit_span(&mut self, typ: ItemType, start: usize, end: usize) {
         let it = self.item(typ, start, end);
-        self.items.push_back(it);
+        self.item = Some(it);
         self.start = self.pos;
     }
 
@@ -255,7 +253,7 @@ impl<'a> Lexer<'a> {
             it.owned = Some(v);
             self.has_parts = false;
         }
-        self.items.push_back(it);
+        self.item = Some(it);
         self.start = self.pos;
     }
 
@@ -286,8 +284,8 @@ impl<'a> Lexer<'a> {
 
     fn error_at(&mut self, e: LexError, start: usize, end: usize) -> St {
         let mut it = self.item(ItemType::Error, start, end);
-        it.error = Some(e);
-        self.items.push_back(it);
+        it.error = Some(Box::new(e));
+        self.item = Some(it);
         St::Done
     }
 
@@ -303,17 +301,52 @@ impl<'a> Lexer<'a> {
         self.stack.len() >= MAX_DEPTH
     }
 
-    /// Bulk-skips runes until one in `stop` (ASCII) or a NUL, without crossing the end.
+    /// Bulk-skips bytes until one in `stop` (one to three ASCII bytes) or a NUL. Scanning bytes is
+    /// exact: UTF-8 continuation bytes never equal an ASCII byte.
     fn skip_till(&mut self, stop: &'static [u8]) {
-        let rest = self.src.get(self.pos..).unwrap_or("");
-        let r: IResult<&str, &str> =
-            take_till(|c: char| c == '\0' || (c.is_ascii() && stop.contains(&(c as u8))))(rest);
-        if let Ok((_, body)) = r {
-            if !body.is_empty() {
-                self.pos += body.len();
-                // a later backup() must not undo the skipped text
-                self.width = 0;
+        let rest = self.b.get(self.pos..).unwrap_or_default();
+        let found = match *stop {
+            [a] => memchr::memchr2(a, 0, rest),
+            [a, b] => memchr::memchr3(a, b, 0, rest),
+            _ => rest.iter().position(|&c| c == 0 || stop.contains(&c)),
+        };
+        let n = found.unwrap_or(rest.len());
+        if n > 0 {
+            self.pos += n;
+            // a later backup() must not undo the skipped text
+            self.width = 0;
+        }
+    }
+
+    /// Skips ASCII blanks that the current state would skip one by one (` `, `\t`, and with
+    /// `newlines` also `\n`, `\r`, `\v`, `\f`), then `ignore`s them if `ignore` is set.
+    #[inline]
+    fn skip_blanks(&mut self, newlines: bool, ignore: bool) {
+        let start = self.pos;
+        while let Some(&c) = self.b.get(self.pos) {
+            let blank = c == b' ' || c == b'\t' || (newlines && matches!(c, b'\n' | b'\r' | 0x0b | 0x0c));
+            if !blank {
+                break;
             }
+            self.pos += 1;
+        }
+        if self.pos != start {
+            self.width = 0;
+            if ignore {
+                self.start = self.pos;
+            }
+        }
+    }
+
+    /// Skips ASCII digits (number states loop on them one by one).
+    #[inline]
+    fn skip_digits(&mut self) {
+        let start = self.pos;
+        while self.b.get(self.pos).is_some_and(u8::is_ascii_digit) {
+            self.pos += 1;
+        }
+        if self.pos != start {
+            self.width = 0;
         }
     }
 
@@ -388,6 +421,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn top(&mut self) -> St {
+        self.skip_blanks(true, true);
         let r = self.next();
         if is_space(r) {
             self.ignore();
@@ -430,6 +464,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn top_value_end(&mut self) -> St {
+        self.skip_blanks(false, false);
         let r = self.next();
         match r {
             '#' => {
@@ -454,6 +489,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn block_start(&mut self) -> St {
+        self.skip_blanks(true, true);
         let r = self.next();
         if is_space(r) {
             self.ignore();
@@ -633,6 +669,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn key_end(&mut self) -> St {
+        self.skip_blanks(true, true);
         let r = self.next();
         if is_space(r) {
             self.ignore();
@@ -722,6 +759,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn value(&mut self) -> St {
+        self.skip_blanks(false, true);
         let r = self.next();
         if is_ws(r) {
             self.ignore();
@@ -770,6 +808,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn array_value(&mut self) -> St {
+        self.skip_blanks(true, true);
         let r = self.next();
         if is_space(r) {
             self.ignore();
@@ -799,6 +838,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn array_value_end(&mut self) -> St {
+        self.skip_blanks(false, true);
         let r = self.next();
         match r {
             ' ' | '\t' => {
@@ -834,6 +874,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn map_key_start(&mut self) -> St {
+        self.skip_blanks(true, true);
         let r = self.peek();
         if is_sep(r) {
             return self.errorf(LexError::KeySeparator(r, true));
@@ -921,6 +962,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn map_key_end(&mut self) -> St {
+        self.skip_blanks(true, true);
         let r = self.next();
         if is_space(r) {
             self.ignore();
@@ -935,6 +977,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn map_value(&mut self) -> St {
+        self.skip_blanks(true, true);
         let r = self.next();
         if is_space(r) {
             self.ignore();
@@ -955,6 +998,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn map_value_end(&mut self) -> St {
+        self.skip_blanks(false, true);
         let r = self.next();
         match r {
             ' ' | '\t' => {
@@ -1170,6 +1214,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn number(&mut self) -> St {
+        self.skip_digits();
         let r = self.next();
         if r == '-' {
             if self.pos - self.start != 5 {
@@ -1229,6 +1274,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn neg_number(&mut self) -> St {
+        self.skip_digits();
         let r = self.next();
         if is_digit(r) {
             return St::NegNumber;
@@ -1253,6 +1299,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn float(&mut self) -> St {
+        self.skip_digits();
         let r = self.next();
         if is_digit(r) {
             return St::Float;

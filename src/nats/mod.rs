@@ -88,11 +88,9 @@ pub fn parse_file(db: &SourceDb, file: FileId, opts: &ParseOptions) -> ParsedCon
     let path = opts.config_path.clone().unwrap_or_else(|| source.path.clone());
     let fs = FsLoader;
     let loader: &dyn IncludeLoader = opts.loader.as_deref().unwrap_or(&fs);
-    let identity = if source.embedding.is_some() {
-        format!("embedded:{}", source.display)
-    } else {
-        std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone()).to_string_lossy().into_owned()
-    };
+    // The root's identity (for include cycles) is computed on the first include: a syscall per
+    // parse would dominate the cost of small files.
+    let identity = if source.embedding.is_some() { format!("embedded:{}", source.display) } else { String::new() };
     let mut session = parser::Session {
         db,
         opts,
@@ -100,9 +98,13 @@ pub fn parse_file(db: &SourceDb, file: FileId, opts: &ParseOptions) -> ParsedCon
         diagnostics: Vec::new(),
         includes: Vec::new(),
         include_stack: vec![(identity, file, None)],
+        root_path: path.clone(),
         env_chain: Vec::new(),
     };
-    let (root, res) = parser::Parser::new(&source.text[..], file, path, &mut session, false).run();
+    let (mut root, res) = parser::Parser::new(&source.text[..], file, path, &mut session, false).run();
+    if res.is_ok() && parser::deletes_used_variables(opts.version) {
+        parser::delete_used_variables(&mut root, opts.version, &mut session.diagnostics);
+    }
     ParsedConfig {
         file,
         root,

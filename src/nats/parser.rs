@@ -31,6 +31,8 @@ pub(crate) struct Session<'a> {
     pub include_stack: Vec<(String, FileId, Option<Span>)>,
     /// Environment variables being resolved, outermost first.
     pub env_chain: Vec<String>,
+    /// Path of the top-level file, canonicalised into its identity on the first include.
+    pub root_path: PathBuf,
 }
 
 /// Why a parse stopped. `go` is the reference parser's error text.
@@ -87,6 +89,35 @@ fn detects_env_cycles(v: NatsVersion) -> bool {
         (2, m) => m >= 14,
         (maj, _) => maj > 2,
     }
+}
+
+/// Releases that delete every `$`-referenced key before the server sees the config
+/// (`cleanupUsedEnvVars`, v2.11.0-v2.11.17 and v2.12.0-v2.12.5).
+pub(crate) fn deletes_used_variables(v: NatsVersion) -> bool {
+    matches!((v.major, v.minor, v.patch), (2, 11, 0..=17) | (2, 12, 0..=5))
+}
+
+/// Removes `$`-referenced entries recursively through maps (not arrays), like `cleanupUsedEnvVars`,
+/// reporting each as `silent-value-loss`.
+pub(crate) fn delete_used_variables(m: &mut Map, v: NatsVersion, out: &mut Vec<Diagnostic>) {
+    m.entries.retain_mut(|e| {
+        if e.used_as_variable {
+            out.push(
+                Diagnostic::new(
+                    "silent-value-loss",
+                    e.key_span,
+                    format!("`{}` is referenced as `${}`, and nats-server {v} deletes referenced keys before using the config", e.key, e.key),
+                )
+                .with_label("deleted by nats-server 2.11.0-2.11.17 and 2.12.0-2.12.5")
+                .with_help("upgrade nats-server, or keep the setting and the variable under different names"),
+            );
+            return false;
+        }
+        if let ValueKind::Map(inner) = &mut e.value.kind {
+            delete_used_variables(inner, v, out);
+        }
+        true
+    });
 }
 
 /// 1-based line of a byte offset, counting `\n` only (like the reference lexer).
@@ -154,7 +185,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
 
     /// Parses everything; returns the top-level map (partial after an error) and the outcome.
     pub fn run(mut self) -> (Map, Result<(), Failure>) {
-        let res = self.run_items();
+        let mut res = self.run_items();
         if res.is_ok() {
             self.report_leftovers();
         }
@@ -162,6 +193,12 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             Ctx::Map { map, .. } => map,
             Ctx::Array { .. } => Map::default(),
         };
+        if res.is_ok() && root.is_empty() && self.s.opts.version == NatsVersion::new(2, 9, 21) {
+            let d = Diagnostic::new("syntax-error", self.span(0, 0), "config has no values")
+                .with_label("empty configuration")
+                .with_help("nats-server 2.9.21 rejects empty configs (and empty includes): add a setting or upgrade");
+            res = Err(self.fail("config has no values or is empty".into(), d, FailKind::Syntax));
+        }
         (root, res)
     }
 
@@ -489,7 +526,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
     }
 
     fn lex_error(&mut self, it: &Item) -> Failure {
-        let e = it.error.clone().unwrap_or(super::error::LexError::Bug);
+        let e = it.error.as_deref().cloned().unwrap_or(super::error::LexError::Bug);
         let span = self.item_span(it);
         let go = format!("Parse error on line {}: '{}'", line_of(self.text, it.end), e.go_message());
         let in_array_or_after = !self.lx.swallowed_brackets.is_empty();
@@ -653,6 +690,11 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 return Err(self.fail(go, d, FailKind::Syntax));
             }
         };
+        if self.s.include_stack[0].0.is_empty() {
+            let p = &self.s.root_path;
+            self.s.include_stack[0].0 =
+                std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()).to_string_lossy().into_owned();
+        }
         if let Some(pos) = self.s.include_stack.iter().position(|(id, ..)| *id == loaded.identity) {
             let mut names: Vec<String> = self.s.include_stack[pos..]
                 .iter()
@@ -667,7 +709,8 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                     d = d.with_related(*sp, "included here");
                 }
             }
-            let go = format!("error parsing include file '{written}', include cycle: {}", names.join(" -> "));
+            let plain: Vec<String> = names.iter().map(|n| n.trim_matches('`').to_string()).collect();
+            let go = format!("error parsing include file '{written}', include cycle: {}", plain.join(" -> "));
             return Err(self.fail(go, d, FailKind::Syntax));
         }
         if self.s.include_stack.len() > MAX_INCLUDE_DEPTH {
@@ -778,16 +821,28 @@ fn respan(v: &mut Value, span: Span) {
 
 /// Go `time.Parse("2006-01-02T15:04:05Z", s)` succeeds (ASCII digits, real calendar date).
 fn valid_zulu(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 20 {
-        return false;
+    use nom::bytes::complete::{tag, take_while_m_n};
+    use nom::combinator::{all_consuming, map_res};
+    use nom::sequence::tuple;
+    use nom::IResult;
+    fn num<'a>(n: usize) -> impl FnMut(&'a str) -> IResult<&'a str, u32> {
+        map_res(take_while_m_n(n, n, |c: char| c.is_ascii_digit()), |d: &'a str| d.parse::<u32>())
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32))
-    };
-    let (Some(y), Some(mo), Some(d), Some(h), Some(mi), Some(se)) =
-        (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16), num(17..19))
-    else {
+    let parsed: IResult<&str, _> = all_consuming(tuple((
+        num(4),
+        tag("-"),
+        num(2),
+        tag("-"),
+        num(2),
+        tag("T"),
+        num(2),
+        tag(":"),
+        num(2),
+        tag(":"),
+        num(2),
+        tag("Z"),
+    )))(s);
+    let Ok((_, (y, _, mo, _, d, _, h, _, mi, _, se, _))) = parsed else {
         return false;
     };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
