@@ -51,6 +51,8 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
     for f in per_file {
         facts.extend(f);
     }
+    let kube = std::mem::take(&mut facts.kube);
+    crate::deploy::kube::link(&db, &kube, &mut facts);
     diagnostics.append(&mut facts.diagnostics);
 
     // Config files of launches, resolved to file ids (files outside the discovered set are read now).
@@ -75,7 +77,8 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
         .map(|f| f.file)
         .collect();
     standalone_files.extend(facts.embedded.iter().copied());
-    let mut seen: HashSet<FileId> = standalone_files.iter().copied().collect();
+    let mut seen: HashSet<FileId> = HashSet::new();
+    standalone_files.retain(|f| seen.insert(*f));
     let mut launched_only: Vec<FileId> = Vec::new();
     for id in file_of_launch.values() {
         if seen.insert(*id) {
@@ -90,10 +93,24 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
         loader: None,
         config_path: None,
     };
+    // ConfigMap configs resolve includes among their sibling keys.
+    let special: HashMap<FileId, ParseOptions> = facts
+        .include_loaders
+        .iter()
+        .map(|(f, path, loader)| {
+            let opts = ParseOptions {
+                loader: Some(loader.clone()),
+                config_path: Some(path.clone()),
+                ..base_opts.clone()
+            };
+            (*f, opts)
+        })
+        .collect();
+    let opts_for = |f: &FileId| special.get(f).unwrap_or(&base_opts);
     let mut configs: Vec<ParsedConfig> = standalone_files
         .par_iter()
         .chain(launched_only.par_iter())
-        .map(|f| parse_config(&db, *f, &base_opts))
+        .map(|f| parse_config(&db, *f, opts_for(f)))
         .collect();
 
     // Launch parses: each launch's config with its environment (reusing the plain parse when it has none).
@@ -111,7 +128,7 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
             } else {
                 let opts = ParseOptions {
                     env: Environment::Fixed(Arc::new(env.clone())),
-                    ..base_opts.clone()
+                    ..opts_for(fid).clone()
                 };
                 parse_config(&db, *fid, &opts)
             };

@@ -84,7 +84,7 @@ pub struct Launch {
 }
 
 /// What one deployment file contributes.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct DeployFacts {
     pub launches: Vec<Launch>,
     pub hosts: Vec<Host>,
@@ -94,6 +94,14 @@ pub struct DeployFacts {
     /// Extra hostnames for servers (Kubernetes Services): `(selector workload name, names)`.
     pub services: Vec<ServiceNames>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Kubernetes objects, joined across files by [`kube::link`].
+    pub kube: kube::KubeDocs,
+    /// Embedded configs that need their own include loader and config path (ConfigMap siblings).
+    pub include_loaders: Vec<(
+        FileId,
+        PathBuf,
+        std::sync::Arc<dyn crate::nats::include::IncludeLoader>,
+    )>,
 }
 
 /// DNS names a Kubernetes Service gives to the pods of a workload.
@@ -116,6 +124,8 @@ impl DeployFacts {
         self.embedded.extend(other.embedded);
         self.services.extend(other.services);
         self.diagnostics.extend(other.diagnostics);
+        self.kube.extend(other.kube);
+        self.include_loaders.extend(other.include_loaders);
     }
 }
 
