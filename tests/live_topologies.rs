@@ -78,9 +78,12 @@ fn rules(id: &str) {
         Ok(g) => g,
         Err(e) => return eprintln!("{name}: check not available yet, rules not compared: {e}"),
     };
+    let known = registered_rules();
     let mut bad = Vec::new();
     for r in &want {
-        if !got.contains(*r) {
+        if !known.contains(*r) {
+            eprintln!("{name}: rule `{r}` is not registered yet, not compared");
+        } else if !got.contains(*r) {
             bad.push(format!("`{r}` not reported"));
         }
     }

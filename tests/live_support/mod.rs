@@ -329,6 +329,19 @@ pub fn check_rules(dir: &Path) -> Result<BTreeSet<String>, String> {
     Ok(rules)
 }
 
+/// Names of the rules the binary knows (`latticelint rules`, first column).
+pub fn registered_rules() -> BTreeSet<String> {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_latticelint"));
+    cmd.arg("rules");
+    let (_, stdout, _) = run_bounded(cmd, Duration::from_secs(30));
+    stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        .map(str::to_string)
+        .collect()
+}
+
 fn collect_rules(v: &Value, out: &mut BTreeSet<String>) {
     match v {
         Value::Object(m) => {
