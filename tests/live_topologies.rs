@@ -29,25 +29,9 @@ fn dir_name(id: &str) -> String {
 /// Runs one fixture on one server version and compares.
 fn live(id: &str, which: Server) {
     let name = dir_name(id);
-    let bin = match server_bin(which) {
-        Ok(b) => b,
-        Err(reason) => return skip(&reason),
-    };
-    if let Err(reason) = python_ready() {
-        return skip(&reason);
-    }
-    let m = manifest(&name);
+    let Some(bin) = live_ready(which) else { return };
     let report = probe(&name, &bin);
-    let observed = observed_cells(&report);
-    assert!(!observed.is_empty(), "{name}: nothing was probed");
-    let mut bad = diff_expected(&m, &observed);
-    match m["jsmap"].as_str() {
-        Some(reason) => eprintln!("{name}: not compared with jsmap: {reason}"),
-        None => match jsmap_cells(&name) {
-            Ok(predicted) => bad.extend(diff_jsmap(&m, &observed, &predicted)),
-            Err(e) => eprintln!("{name}: jsmap comparison skipped: {e}"),
-        },
-    }
+    let bad = compare_topology(&name, &report);
     assert!(
         bad.is_empty(),
         "{name} on {} ({}):\n  {}\nobserved: {}",
@@ -60,45 +44,7 @@ fn live(id: &str, which: Server) {
 
 /// `check --format json` reports the fixture's rules and no other topology rule.
 fn rules(id: &str) {
-    let name = dir_name(id);
-    let m = manifest(&name);
-    let want: Vec<&str> = m["rules"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str())
-        .collect();
-    let also: Vec<&str> = m["also_reported"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|v| v.as_str())
-        .collect();
-    let got = match check_rules(&fixture_dir(&name)) {
-        Ok(g) => g,
-        Err(e) => return eprintln!("{name}: check not available yet, rules not compared: {e}"),
-    };
-    let known = registered_rules();
-    let mut bad = Vec::new();
-    for r in &want {
-        if !known.contains(*r) {
-            eprintln!("{name}: rule `{r}` is not registered yet, not compared");
-        } else if !got.contains(*r) {
-            bad.push(format!("`{r}` not reported"));
-        }
-    }
-    for r in TOPOLOGY_RULES {
-        if got.contains(*r) && !want.contains(r) && !also.contains(r) {
-            bad.push(format!(
-                "`{r}` reported but the fixture is not meant to trigger it"
-            ));
-        }
-    }
-    assert!(
-        bad.is_empty(),
-        "{name}: {}; reported: {got:?}",
-        bad.join("; ")
-    );
+    check_reports(&dir_name(id), TOPOLOGY_RULES);
 }
 
 macro_rules! fixtures {

@@ -375,3 +375,77 @@ pub fn fixtures_of_kind(kind: &str) -> Vec<String> {
     out.sort();
     out
 }
+
+/// `latticelint check --format json` on the fixture reports each rule of its `rules` (once the
+/// rule is registered) and, among `family`, no rule it neither lists nor allows in `also_reported`.
+pub fn check_reports(name: &str, family: &[&str]) {
+    let m = manifest(name);
+    let list = |key: &str| -> Vec<String> {
+        m[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let (want, also) = (list("rules"), list("also_reported"));
+    let got = match check_rules(&fixture_dir(name)) {
+        Ok(g) => g,
+        Err(e) => return eprintln!("{name}: check not available yet, rules not compared: {e}"),
+    };
+    let known = registered_rules();
+    let mut bad = Vec::new();
+    for r in &want {
+        if !known.contains(r) {
+            eprintln!("{name}: rule `{r}` is not registered yet, not compared");
+        } else if !got.contains(r) {
+            bad.push(format!("`{r}` not reported"));
+        }
+    }
+    for r in family {
+        let r = r.to_string();
+        if got.contains(&r) && !want.contains(&r) && !also.contains(&r) {
+            bad.push(format!(
+                "`{r}` reported but the fixture is not meant to trigger it"
+            ));
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{name}: {}; reported: {got:?}",
+        bad.join("; ")
+    );
+}
+
+/// Checks a probe report against the fixture: expectations, then jsmap (unless the fixture
+/// says why not). Returns the differences.
+pub fn compare_topology(name: &str, report: &Value) -> Vec<String> {
+    let m = manifest(name);
+    let observed = observed_cells(report);
+    assert!(!observed.is_empty(), "{name}: nothing was probed");
+    let mut bad = diff_expected(&m, &observed);
+    match m["jsmap"].as_str() {
+        Some(reason) => eprintln!("{name}: not compared with jsmap: {reason}"),
+        None => match jsmap_cells(name) {
+            Ok(predicted) => bad.extend(diff_jsmap(&m, &observed, &predicted)),
+            Err(e) => eprintln!("{name}: jsmap comparison skipped: {e}"),
+        },
+    }
+    bad
+}
+
+/// Finds the binary and python, or prints why the test is skipped (`None`).
+pub fn live_ready(which: Server) -> Option<PathBuf> {
+    let bin = match server_bin(which) {
+        Ok(b) => b,
+        Err(reason) => {
+            skip(&reason);
+            return None;
+        }
+    };
+    if let Err(reason) = python_ready() {
+        skip(&reason);
+        return None;
+    }
+    Some(bin)
+}

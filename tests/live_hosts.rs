@@ -1,0 +1,129 @@
+//! Live proof of the wasmCloud host rules: each `fixtures/live/host-*` deployment (compose file,
+//! the hosts' env files, NATS configs) is started on real nats-server (Debian's 2.9.10 and
+//! PyPI's newest). From the server each host's `WASMCLOUD_CTL_HOST`/`WASMCLOUD_NATS_HOST` points
+//! at, `scripts/live-probe` does what a wasmCloud 1.x host does with its lattice data: get or
+//! create the bucket `LATTICEDATA_<lattice>`, put a key and read it back, through
+//! `$JS.<WASMCLOUD_JS_DOMAIN>.API` (`$JS.<d>.API.$KV.`), or `$JS.API` and `$KV.` without a domain;
+//! then each host reads every host's key. The outcome must equal the fixture's expectation and
+//! jsmap's row for the host, and `check` must report the host rule the fixture is about.
+
+mod live_support;
+
+use live_support::*;
+use serde_json::Value;
+
+const HOST_RULES: &[&str] = &[
+    "host-js-domain-mismatch",
+    "host-js-domain-missing",
+    "host-js-domain-unknown",
+    "host-nats-unresolved",
+    "js-home-unreachable",
+];
+
+fn dir_name(id: &str) -> String {
+    id.replace('_', "-")
+}
+
+/// The cell of a host's lattice KV traffic: the JetStream that stored its write, or NR / TO.
+fn kv_cell(row: &Value) -> String {
+    match row["put"].as_str().unwrap_or("?") {
+        "answered" => row["stored_on"].as_str().unwrap_or("?").to_string(),
+        "no-responders" => "NR".into(),
+        "timeout" => "TO".into(),
+        other => other.to_string(),
+    }
+}
+
+fn live(id: &str, which: Server) {
+    let name = dir_name(id);
+    let Some(bin) = live_ready(which) else { return };
+    let m = manifest(&name);
+    let report = probe(&name, &bin);
+    let mut bad = compare_topology(&name, &report);
+    let rows = report["hosts"].as_array().cloned().unwrap_or_default();
+    let expect = m["expect_hosts"].as_object().cloned().unwrap_or_default();
+    assert_eq!(
+        rows.len(),
+        expect.len(),
+        "{name}: hosts probed vs expected: {rows:?}"
+    );
+    for row in &rows {
+        let host = row["host"].as_str().unwrap_or("?");
+        let Some(want) = expect.get(host).and_then(Value::as_object) else {
+            bad.push(format!("host {host}: no expectation"));
+            continue;
+        };
+        for (k, v) in want {
+            if &row[k] != v {
+                bad.push(format!(
+                    "host {host} {k}: expected {v}, observed {}",
+                    row[k]
+                ));
+            }
+        }
+    }
+    if m["jsmap"].is_null() {
+        if let Ok(predicted) = jsmap_cells(&name) {
+            for row in &rows {
+                let host = row["host"].as_str().unwrap_or("?");
+                let subject = row["api_prefix"].as_str().unwrap_or("?");
+                let got = kv_cell(row);
+                let p = predicted
+                    .iter()
+                    .filter(|(k, _)| k.split(' ').next() == Some(host))
+                    .find_map(|(_, cells)| cells.get(subject));
+                match p {
+                    Some(p) if *p == got => {}
+                    Some(p) => bad.push(format!(
+                        "host {host} {subject}: lattice KV went to {got}, jsmap predicts {p}"
+                    )),
+                    None => bad.push(format!(
+                        "host {host} {subject}: lattice KV went to {got}, jsmap has no row"
+                    )),
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "{name} on {} ({}):\n  {}\nhosts: {}",
+        bin.display(),
+        report["server_version"],
+        bad.join("\n  "),
+        serde_json::to_string_pretty(&report["hosts"]).unwrap_or_default()
+    );
+}
+
+fn rules(id: &str) {
+    check_reports(&dir_name(id), HOST_RULES);
+}
+
+macro_rules! fixtures {
+    ($($id:ident),* $(,)?) => {
+        const LISTED: &[&str] = &[$(stringify!($id)),*];
+        mod debian { $( #[test] fn $id() { super::live(stringify!($id), super::Server::Debian) } )* }
+        mod newest { $( #[test] fn $id() { super::live(stringify!($id), super::Server::Newest) } )* }
+        mod rules { $( #[test] fn $id() { super::rules(stringify!($id)) } )* }
+    };
+}
+
+fixtures! {
+    host_domain_reaches_hub,
+    host_js_domain_missing,
+    host_js_domain_mismatch,
+    host_js_domain_unknown,
+    host_js_home_unreachable,
+}
+
+#[test]
+fn every_host_fixture_is_listed() {
+    let listed: Vec<String> = LISTED.iter().map(|id| dir_name(id)).collect();
+    for name in fixtures_of_kind("host") {
+        assert!(
+            listed.contains(&name),
+            "fixtures/live/{name} has no test: add it to fixtures! in {}",
+            file!()
+        );
+    }
+    assert!(listed.len() >= 3);
+}
