@@ -39,7 +39,7 @@ fn live(id: &str, which: Server) {
     let Some(bin) = live_ready(which) else { return };
     let m = manifest(&name);
     let report = probe(&name, &bin);
-    let mut bad = compare_topology(&name, &report);
+    let mut bad = compare_topology(&name, which, &report);
     let rows = report["hosts"].as_array().cloned().unwrap_or_default();
     let expect = m["expect_hosts"].as_object().cloned().unwrap_or_default();
     assert_eq!(
@@ -63,7 +63,7 @@ fn live(id: &str, which: Server) {
         }
     }
     if m["jsmap"].is_null() {
-        if let Ok(predicted) = jsmap_cells(&name) {
+        if let Ok(predicted) = jsmap_cells(&name, which) {
             for row in &rows {
                 let host = row["host"].as_str().unwrap_or("?");
                 let subject = row["api_prefix"].as_str().unwrap_or("?");

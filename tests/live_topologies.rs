@@ -31,7 +31,7 @@ fn live(id: &str, which: Server) {
     let name = dir_name(id);
     let Some(bin) = live_ready(which) else { return };
     let report = probe(&name, &bin);
-    let bad = compare_topology(&name, &report);
+    let bad = compare_topology(&name, which, &report);
     assert!(
         bad.is_empty(),
         "{name} on {} ({}):\n  {}\nobserved: {}",
@@ -107,4 +107,19 @@ fn fixtures_cover_every_topology_rule() {
         .filter(|r| !covered.contains(**r))
         .collect();
     assert!(missing.is_empty(), "no live fixture triggers {missing:?}");
+}
+
+#[test]
+fn fixtures_readme_lists_every_fixture() {
+    let readme =
+        std::fs::read_to_string(root().join("fixtures/live/README.md")).unwrap_or_default();
+    for name in fixtures_of_kind("topology")
+        .into_iter()
+        .chain(fixtures_of_kind("host"))
+    {
+        assert!(
+            readme.contains(&format!("[`{name}`]")),
+            "fixtures/live/README.md does not list {name}"
+        );
+    }
 }

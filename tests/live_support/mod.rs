@@ -160,11 +160,13 @@ pub fn probe(name: &str, bin: &Path) -> Value {
     report
 }
 
-/// Canonical text of one outcome: responders joined by `+`, `NR` (no responders), `TO` (timeout).
+/// Canonical text of one outcome: responders joined by `+`, `NR` (no responders), `TO` (timeout),
+/// `E:<server>` (a JetStream error reply, such as 10039 for an account without JetStream).
 pub fn cell(outcome: &str, responders: &[String]) -> String {
     match outcome {
         "no-responders" => "NR".into(),
         "timeout" => "TO".into(),
+        "error" => format!("E:{}", responders.join("+")),
         _ => {
             let mut r: Vec<&str> = responders.iter().map(String::as_str).collect();
             r.sort_unstable();
@@ -247,9 +249,17 @@ pub fn diff_expected(
 
 /// `latticelint jsmap --json` on the fixture: cells keyed like [`observed_cells`]. `Err` when
 /// jsmap is not implemented yet (exit 2 with "not implemented").
-pub fn jsmap_cells(name: &str) -> Result<BTreeMap<String, BTreeMap<String, String>>, String> {
+pub fn jsmap_cells(
+    name: &str,
+    which: Server,
+) -> Result<BTreeMap<String, BTreeMap<String, String>>, String> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_latticelint"));
-    cmd.args(["jsmap", "--json"]).arg(fixture_dir(name));
+    let version = match which {
+        Server::Debian => "2.9.10",
+        Server::Newest => "newest",
+    };
+    cmd.args(["jsmap", "--json", "--nats-version", version])
+        .arg(fixture_dir(name));
     let (code, stdout, stderr) = run_bounded(cmd, Duration::from_secs(60));
     if code == Some(2)
         && (stderr.contains("not implemented") || stderr.contains("unexpected argument"))
@@ -364,14 +374,12 @@ pub fn fixtures_of_kind(kind: &str) -> Vec<String> {
     let mut out: Vec<String> = std::fs::read_dir(root().join("fixtures/live"))
         .map(|rd| {
             rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().join("live.json").is_file())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .collect()
         })
         .unwrap_or_default();
-    out.retain(|n| {
-        let m = manifest(n);
-        m["kind"].as_str().unwrap_or("topology") == kind
-    });
+    out.retain(|n| manifest(n)["kind"].as_str().unwrap_or("topology") == kind);
     out.sort();
     out
 }
@@ -419,14 +427,14 @@ pub fn check_reports(name: &str, family: &[&str]) {
 
 /// Checks a probe report against the fixture: expectations, then jsmap (unless the fixture
 /// says why not). Returns the differences.
-pub fn compare_topology(name: &str, report: &Value) -> Vec<String> {
+pub fn compare_topology(name: &str, which: Server, report: &Value) -> Vec<String> {
     let m = manifest(name);
     let observed = observed_cells(report);
     assert!(!observed.is_empty(), "{name}: nothing was probed");
     let mut bad = diff_expected(&m, &observed);
     match m["jsmap"].as_str() {
         Some(reason) => eprintln!("{name}: not compared with jsmap: {reason}"),
-        None => match jsmap_cells(name) {
+        None => match jsmap_cells(name, which) {
             Ok(predicted) => bad.extend(diff_jsmap(&m, &observed, &predicted)),
             Err(e) => eprintln!("{name}: jsmap comparison skipped: {e}"),
         },
