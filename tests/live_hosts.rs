@@ -9,6 +9,11 @@
 
 mod live_support;
 
+use latticelint::jetstream::map::JsMap;
+use latticelint::jetstream::{api_prefix, Simulator};
+use latticelint::pipeline;
+use latticelint::settings::Settings;
+use latticelint::version::NatsVersion;
 use live_support::*;
 use serde_json::Value;
 
@@ -63,26 +68,7 @@ fn live(id: &str, which: Server) {
         }
     }
     if m["jsmap"].is_null() {
-        if let Ok(predicted) = jsmap_cells(&name, which) {
-            for row in &rows {
-                let host = row["host"].as_str().unwrap_or("?");
-                let subject = row["api_prefix"].as_str().unwrap_or("?");
-                let got = kv_cell(row);
-                let p = predicted
-                    .iter()
-                    .filter(|(k, _)| k.split(' ').next() == Some(host))
-                    .find_map(|(_, cells)| cells.get(subject));
-                match p {
-                    Some(p) if *p == got => {}
-                    Some(p) => bad.push(format!(
-                        "host {host} {subject}: lattice KV went to {got}, jsmap predicts {p}"
-                    )),
-                    None => bad.push(format!(
-                        "host {host} {subject}: lattice KV went to {got}, jsmap has no row"
-                    )),
-                }
-            }
-        }
+        bad.extend(compare_host_rows(&name, which, &rows));
     }
     assert!(
         bad.is_empty(),
@@ -92,6 +78,47 @@ fn live(id: &str, which: Server) {
         bad.join("\n  "),
         serde_json::to_string_pretty(&report["hosts"]).unwrap_or_default()
     );
+}
+
+/// The host rows of the JetStream map (`latticelint jsmap`'s table; `--json` carries server
+/// rows only), computed through the library exactly as the command does: for each host, the cell
+/// of the API prefix it uses must name the JetStream that stored its write (or NR / TO).
+fn compare_host_rows(name: &str, which: Server, rows: &[Value]) -> Vec<String> {
+    let version = match which {
+        Server::Debian => "2.9.10",
+        Server::Newest => "newest",
+    };
+    let settings = Settings {
+        nats_version: version.parse::<NatsVersion>().expect("known version"),
+        ..Settings::default()
+    };
+    let outcome = pipeline::lint(&[fixture_dir(name)], &settings);
+    let sim = Simulator::new(&outcome.model, &outcome.topology, settings.nats_version);
+    let map = JsMap::build(&sim);
+    let mut bad = Vec::new();
+    for row in rows {
+        let host = row["host"].as_str().unwrap_or("?");
+        let subject = row["api_prefix"].as_str().unwrap_or("?");
+        let got = kv_cell(row);
+        let col = map
+            .columns
+            .iter()
+            .position(|c| api_prefix(c.as_deref()) == subject);
+        let Some(r) = map.rows.iter().find(|r| r.kind == "host" && r.from == host) else {
+            bad.push(format!("host {host}: the JetStream map has no row for it"));
+            continue;
+        };
+        let predicted = match col.and_then(|c| r.cells[c].as_ref()) {
+            None => "?".to_string(),
+            Some(res) => cell(res.outcome.as_str(), &res.responder_servers()),
+        };
+        if predicted != got {
+            bad.push(format!(
+                "host {host} {subject}: lattice KV went to {got}, jsmap predicts {predicted}"
+            ));
+        }
+    }
+    bad
 }
 
 fn rules(id: &str) {

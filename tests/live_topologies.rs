@@ -123,3 +123,50 @@ fn fixtures_readme_lists_every_fixture() {
         );
     }
 }
+
+/// The comparisons themselves can fail: a wrong prediction, a missing row, a race outside its
+/// alternatives and an unexpected observation are all reported.
+#[test]
+fn comparisons_report_differences() {
+    use std::collections::BTreeMap;
+    let cells = |rows: &[(&str, &str, &str)]| {
+        let mut m: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for (k, s, c) in rows {
+            m.entry(k.to_string())
+                .or_default()
+                .insert(s.to_string(), c.to_string());
+        }
+        m
+    };
+    let manifest: serde_json::Value = serde_json::json!({
+        "expect": {"hub APP": {"$JS.API": "hub", "$JS.x.API": ["a", "a+b"]}}
+    });
+    let observed = cells(&[
+        ("hub APP", "$JS.API", "hub"),
+        ("hub APP", "$JS.x.API", "a+b"),
+    ]);
+    assert!(diff_expected(&manifest, &observed).is_empty());
+    assert!(diff_jsmap(
+        &manifest,
+        &observed,
+        &cells(&[("hub APP", "$JS.API", "hub"), ("hub APP", "$JS.x.API", "a")])
+    )
+    .is_empty());
+    let wrong = diff_jsmap(
+        &manifest,
+        &observed,
+        &cells(&[("hub APP", "$JS.API", "NR")]),
+    );
+    assert_eq!(wrong.len(), 2, "{wrong:?}");
+    let raced = cells(&[("hub APP", "$JS.API", "hub"), ("hub APP", "$JS.x.API", "b")]);
+    assert_eq!(diff_expected(&manifest, &raced).len(), 1);
+    let extra = cells(&[
+        ("hub APP", "$JS.API", "hub"),
+        ("hub APP", "$JS.x.API", "a"),
+        ("edge APP", "$JS.API", "TO"),
+    ]);
+    assert_eq!(diff_expected(&manifest, &extra).len(), 1);
+    assert_eq!(cell("no-responders", &[]), "NR");
+    assert_eq!(cell("duplicate", &["b".into(), "a".into()]), "a+b");
+    assert_eq!(cell("error", &["hub".into()]), "E:hub");
+}
