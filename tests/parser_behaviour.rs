@@ -232,3 +232,14 @@ fn v2_11_deletes_referenced_keys() {
     assert_eq!(p.to_json(), json!({"port": 4222, "monitor_port": 4222, "m": {"a": 1, "b": 1}}));
     assert!(p.diagnostics.is_empty());
 }
+
+#[test]
+fn map_assigned_to_the_wrong_key_is_reported_once_per_loss() {
+    let p = parse("authorization { user }\nx: 1\n");
+    assert_eq!(rules(&p), vec!["silent-value-loss"], "{:?}", p.diagnostics);
+    assert!(p.diagnostics[0].message.contains("`authorization` is lost"));
+    let p = parse("cluster { port: 1kbb }\n");
+    let msgs: Vec<&str> = p.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    assert!(msgs[1].contains("`cluster` is lost"), "{msgs:?}");
+}

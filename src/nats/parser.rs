@@ -219,21 +219,25 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             prev_key = it.typ == ItemType::Key;
             self.process(it)?;
         }
-        if !self.lx.swallowed_brackets.is_empty() {
-            for &b in &self.lx.swallowed_brackets.clone() {
-                let d = Diagnostic::new(
-                    "silent-value-loss",
-                    self.span(b, b + 1),
-                    "`]` right after an integer is read as part of a string value",
-                )
-                .with_label("this `]` becomes part of the value")
-                .with_help(
-                    "nats-server swallows `]` right after an integer: write `[1, 2 ]` or put `]` on its own line",
-                );
-                self.push_diag(d);
-            }
-        }
+        self.report_swallowed(0);
         Ok(())
+    }
+
+    /// `]` swallowed after an integer inside an array that still closed (by a later `]`): the
+    /// value silently became a string such as `"2]"`.
+    fn report_swallowed(&mut self, after: usize) {
+        let keep = self.lx.swallowed_brackets.iter().take_while(|&&b| b < after).count();
+        let gone: Vec<usize> = self.lx.swallowed_brackets.drain(keep..).collect();
+        for b in gone {
+            let d = Diagnostic::new(
+                "silent-value-loss",
+                self.span(b, b + 1),
+                "`]` right after an integer is read as part of a string value",
+            )
+            .with_label("this `]` becomes part of the value")
+            .with_help("nats-server swallows `]` right after an integer: write `[1, 2 ]` or put `]` on its own line");
+            self.push_diag(d);
+        }
     }
 
     fn valueless_key_error(&mut self, eof: &Item) -> Failure {
@@ -366,6 +370,10 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 Ok(())
             }
             ItemType::ArrayEnd => {
+                if let Some(Ctx::Array { open, .. }) = self.ctxs.last() {
+                    let open = *open;
+                    self.report_swallowed(open);
+                }
                 if self.ctxs.len() < 2 {
                     let d =
                         Diagnostic::new("syntax-error", span, "unbalanced `]`").with_help("please report this input");
@@ -422,31 +430,49 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
         }
     }
 
-    /// A map closed while a key inside it still waits for a value (`{ key }` or an unknown size suffix).
+    /// A map closed while a key inside it still waits for a value (`{ key }` or an unknown size
+    /// suffix): nats-server stores the map under that key, and the map's own key is left dangling.
     fn check_map_dangling(&mut self, key_depth: usize, open: usize, close: usize) {
         if self.keys.len() <= key_depth {
             return;
         }
-        let outer = if key_depth > 0 { self.keys.get(key_depth - 1).map(|k| k.name.clone()) } else { None };
         let span = self.span(open, close);
-        if let Some(k) = self.keys.last_mut() {
-            if k.reported {
-                return;
+        let outer = match key_depth.checked_sub(1).and_then(|i| self.keys.get_mut(i)) {
+            Some(o) => {
+                let was = o.reported;
+                o.reported = true;
+                (!was).then(|| o.name.clone())
             }
+            None => None,
+        };
+        let Some(k) = self.keys.last_mut() else { return };
+        let lost = outer.as_ref().map(|o| format!(" and `{o}` is lost")).unwrap_or_default();
+        let d = if !k.reported {
             k.reported = true;
-            let lost = outer.map(|o| format!(" and `{o}` is lost")).unwrap_or_default();
-            let d = Diagnostic::new(
+            Diagnostic::new(
                 "silent-value-loss",
                 k.span,
                 format!("key `{}` has no value: nats-server stores this map under `{}`{lost}", k.name, k.name),
             )
             .with_label("key without a value")
             .with_related(span, "this map is assigned to the value-less key")
-            .with_help("give the key a value (`key: value`) or remove it");
-            if !self.quiet {
-                self.s.diagnostics.push(d);
-            }
-        }
+            .with_help("give the key a value (`key: value`) or remove it")
+        } else if let Some(o) = outer {
+            Diagnostic::new(
+                "silent-value-loss",
+                span,
+                format!(
+                    "nats-server stores this map under `{}` (left without a value above) and `{o}` is lost",
+                    k.name
+                ),
+            )
+            .with_label("assigned to the wrong key")
+            .with_related(k.span, "this key has no value")
+            .with_help("fix the value of the key inside the map")
+        } else {
+            return;
+        };
+        self.push_diag(d);
     }
 
     fn integer(&mut self, it: &Item, span: Span) -> Result<(), Failure> {
@@ -527,8 +553,22 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
 
     fn lex_error(&mut self, it: &Item) -> Failure {
         let e = it.error.as_deref().cloned().unwrap_or(super::error::LexError::Bug);
-        let span = self.item_span(it);
         let go = format!("Parse error on line {}: '{}'", line_of(self.text, it.end), e.go_message());
+        let mut span = self.item_span(it);
+        if span.is_empty() && span.start as usize == self.text.len() && !self.text.is_empty() {
+            // at the end of input: point at the last character
+            let last = self.text.char_indices().next_back().map(|(i, _)| i).unwrap_or(0);
+            span = self.span(last, self.text.len());
+        }
+        let at_eof = it.end >= self.text.len() || self.text.as_bytes().get(it.start) == Some(&0);
+        let unclosed = if at_eof {
+            self.ctxs.iter().skip(1).last().map(|c| match c {
+                Ctx::Map { open, .. } => (self.span(*open, *open + 1), "this `{` is never closed"),
+                Ctx::Array { open, .. } => (self.span(*open, *open + 1), "this `[` is never closed"),
+            })
+        } else {
+            None
+        };
         let in_array_or_after = !self.lx.swallowed_brackets.is_empty();
         let d = if in_array_or_after {
             let b = *self.lx.swallowed_brackets.last().expect("non-empty");
@@ -541,6 +581,10 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 )
         } else {
             Diagnostic::new("syntax-error", span, e.message()).with_label(e.label()).with_help(e.help())
+        };
+        let d = match unclosed {
+            Some((sp, msg)) => d.with_related(sp, msg),
+            None => d,
         };
         self.fail(go, d, FailKind::Syntax)
     }
@@ -770,11 +814,8 @@ impl Parser<'_, '_, '_> {
         }
         let abs = |p: &Path| -> PathBuf {
             std::fs::canonicalize(p).unwrap_or_else(|_| {
-                let joined = if p.is_absolute() {
-                    p.to_path_buf()
-                } else {
-                    std::env::current_dir().unwrap_or_default().join(p)
-                };
+                let joined =
+                    if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
                 PathBuf::from(super::include::go_clean(&joined.to_string_lossy()))
             })
         };
@@ -786,7 +827,10 @@ impl Parser<'_, '_, '_> {
             Diagnostic::new(
                 "include-outside-root",
                 directive,
-                format!("include `{written}` reads `{}`, outside the scanned folder", relative_to(&root_abs, &file_abs)),
+                format!(
+                    "include `{written}` reads `{}`, outside the scanned folder",
+                    relative_to(&root_abs, &file_abs)
+                ),
             )
             .with_label("leaves the scanned folder")
             .with_help("keep included files inside the deployment folder, or lint the folder that holds both"),
