@@ -86,6 +86,40 @@ pub struct Location {
     pub end_column: u32,
 }
 
+/// `path` made absolute with `.` and `..` resolved lexically (no file system access).
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to `base`, both normalised, with `..` steps when `path` is outside `base`.
+fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
+    let (p, b) = (normalize(path), normalize(base));
+    let common = p.components().zip(b.components()).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for _ in b.components().skip(common) {
+        out.push("..");
+    }
+    for c in p.components().skip(common) {
+        out.push(c);
+    }
+    Some(out)
+}
+
 /// All files of a run. Cheap to share between threads.
 #[derive(Debug, Default)]
 pub struct SourceDb {
@@ -106,8 +140,12 @@ impl SourceDb {
     }
 
     /// The display path for `path`: relative to the root when inside it, `/` separators.
+    /// A file outside the root is shown with `..` (`../shared/auth.conf`).
     pub fn display_path(&self, path: &Path) -> String {
-        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        let rel = match path.strip_prefix(&self.root) {
+            Ok(rel) => rel.to_path_buf(),
+            Err(_) => relative_to(path, &self.root).unwrap_or_else(|| path.to_path_buf()),
+        };
         let s = rel.to_string_lossy().replace('\\', "/");
         if s.is_empty() {
             path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| ".".into())

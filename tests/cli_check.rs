@@ -207,7 +207,12 @@ fn config_is_found_upward_and_command_line_wins() {
     assert_eq!(
         latticelint(
             &deploy,
-            &["check", "--select", "unused-suppression,suppression-without-reason", "site"],
+            &[
+                "check",
+                "--select",
+                "unused-suppression,suppression-without-reason",
+                "site"
+            ],
             &[]
         )
         .code,
@@ -420,4 +425,46 @@ fn rules_and_rule_commands() {
         "{}",
         o.stderr
     );
+}
+
+#[test]
+fn files_outside_the_root_are_shown_with_dotdot_and_absolute_in_sarif() {
+    let t = tree(&[
+        ("deploy/nats.conf", "port: 4222\ninclude ../shared.conf\n"),
+        (
+            "shared.conf",
+            "server_name: hub # latticelint: ignore[suppression-without-reason] stale\n",
+        ),
+    ]);
+    let o = latticelint(
+        t.path(),
+        &[
+            "check",
+            "-f",
+            "concise",
+            "-f",
+            "sarif",
+            "-o",
+            "out.sarif",
+            "deploy",
+        ],
+        &[],
+    );
+    assert!(
+        o.stdout
+            .starts_with("../shared.conf:1:40: warning[unused-suppression]"),
+        "{}",
+        o.stdout
+    );
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(t.path().join("out.sarif")).unwrap())
+            .unwrap();
+    let loc =
+        &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    let uri = loc["uri"].as_str().unwrap();
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with("/shared.conf") && !uri.contains(".."),
+        "{loc}"
+    );
+    assert!(loc.get("uriBaseId").is_none(), "{loc}");
 }

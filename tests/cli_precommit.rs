@@ -20,17 +20,19 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn new() -> Scratch {
+    /// A scratch folder; with `our_binary`, the latticelint built for these tests is first on PATH.
+    fn new(our_binary: bool) -> Scratch {
         let dir = tempfile::tempdir().unwrap();
         let bin_dir = Path::new(env!("CARGO_BIN_EXE_latticelint"))
             .parent()
             .unwrap()
             .to_path_buf();
-        let path_env = format!(
-            "{}:{}",
-            bin_dir.display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
+        let path = std::env::var("PATH").unwrap_or_default();
+        let path_env = if our_binary {
+            format!("{}:{path}", bin_dir.display())
+        } else {
+            path
+        };
         Scratch { dir, path_env }
     }
 
@@ -49,6 +51,7 @@ impl Scratch {
             .env("GIT_COMMITTER_NAME", "t")
             .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
             .env("NO_COLOR", "1")
+            .env("CARGO_NET_OFFLINE", "true")
             .env_remove("GIT_DIR")
             .env_remove("GIT_INDEX_FILE")
             .env_remove("GIT_WORK_TREE")
@@ -150,7 +153,7 @@ fn system_hook_blocks_a_bad_commit_and_passes_a_good_one() {
         eprintln!("SKIPPED: pre-commit or git is not installed (pip install pre-commit)");
         return;
     }
-    let s = Scratch::new();
+    let s = Scratch::new(true);
     let (hooks, rev) = s.repo("hooks", &[(".pre-commit-hooks.yaml", &hooks_file())]);
     let dir = project(&s, &hooks, &rev, "latticelint-system");
     commit_fails_on_bad_and_passes_on_good(&s, &dir);
@@ -164,7 +167,8 @@ fn rust_hook_builds_and_lints() {
         eprintln!("SKIPPED: pre-commit, git or cargo is not installed");
         return;
     }
-    let s = Scratch::new();
+    // Our binary is not on PATH, so a pass proves pre-commit built and ran its own.
+    let s = Scratch::new(false);
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     // The crate as committed plus the current hooks file, as a repository pre-commit can clone.
     let src = s.path("hooks");
@@ -184,6 +188,5 @@ fn rust_hook_builds_and_lints() {
     s.ok(&src, "git", &["commit", "-q", "--no-verify", "-m", "src"]);
     let rev = s.ok(&src, "git", &["rev-parse", "HEAD"]).trim().to_string();
     let dir = project(&s, &src, &rev, "latticelint");
-    // Put our own binary last on PATH so a pass proves the hook's own build ran.
     commit_fails_on_bad_and_passes_on_good(&s, &dir);
 }

@@ -155,7 +155,7 @@ fn result(run: &Run, f: &Finding, rule_index: usize, seen: &mut HashMap<String, 
     r.insert("level".into(), json!(level(f.severity)));
     r.insert("message".into(), json!({ "text": text }));
     let masked = run.masked_text(f.span.file);
-    let mut primary = physical(&f.location, f.label.as_deref());
+    let mut primary = physical(run, &f.location, f.label.as_deref());
     if let Some(snippet) = masked.get(f.span.range()).filter(|s| !s.is_empty()) {
         primary["physicalLocation"]["region"]["snippet"] = json!({ "text": snippet });
     }
@@ -166,7 +166,7 @@ fn result(run: &Run, f: &Finding, rule_index: usize, seen: &mut HashMap<String, 
             .iter()
             .enumerate()
             .map(|(i, rel)| {
-                let mut loc = physical(&rel.location, None);
+                let mut loc = physical(run, &rel.location, None);
                 loc["id"] = json!(i + 1);
                 loc["message"] = json!({ "text": sentence(&rel.message) });
                 loc
@@ -189,8 +189,15 @@ fn result(run: &Run, f: &Finding, rule_index: usize, seen: &mut HashMap<String, 
     Value::Object(r)
 }
 
-fn physical(l: &Location, label: Option<&str>) -> Value {
-    let (uri, base) = artifact_uri(&l.path);
+fn physical(run: &Run, l: &Location, label: Option<&str>) -> Value {
+    let (uri, base) = if l.path.starts_with("../") || l.path.starts_with('/') {
+        // Outside the scanned root: an absolute `file:` URI (the invocation's
+        // `workingDirectory` lets GitHub relate it to the checkout).
+        let abs = crate::source::normalize(&run.db.get(l.file).path);
+        artifact_uri(&abs.to_string_lossy().replace('\\', "/"))
+    } else {
+        artifact_uri(&l.path)
+    };
     let mut artifact = json!({ "uri": uri });
     if let Some(b) = base {
         artifact["uriBaseId"] = json!(b);
@@ -222,7 +229,7 @@ fn artifact_uri(path: &str) -> (String, Option<&'static str>) {
 
 /// `file:///abs/dir/` for a directory (trailing slash, as `originalUriBaseIds` requires).
 fn dir_uri(dir: &Path) -> String {
-    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let abs = crate::source::normalize(dir);
     let mut s = abs.to_string_lossy().replace('\\', "/");
     if !s.starts_with('/') {
         s.insert(0, '/');
