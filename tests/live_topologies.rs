@@ -64,6 +64,7 @@ fixtures! {
     default_js_domain_leaf,
     deny_js_on_remote,
     distinct_domains,
+    domain_duplicate_chain_flap,
     domain_duplicate_operator_sidecars,
     domain_duplicate_two_leafs,
     domain_missing_both_nodomain,

@@ -432,6 +432,22 @@ pub fn compare_topology(name: &str, which: Server, report: &Value) -> Vec<String
     let observed = observed_cells(report);
     assert!(!observed.is_empty(), "{name}: nothing was probed");
     let mut bad = diff_expected(&m, &observed);
+    // "expect_log": {server: text}: the server's log must show it (a rejected link, say)
+    for (server, text) in m["expect_log"].as_object().into_iter().flatten() {
+        let text = text.as_str().unwrap_or_default();
+        let lines = report["logs"][server]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if !lines
+            .iter()
+            .any(|l| l.as_str().is_some_and(|l| l.contains(text)))
+        {
+            bad.push(format!(
+                "log of {server} does not mention `{text}`: {lines:?}"
+            ));
+        }
+    }
     match m["jsmap"].as_str() {
         Some(reason) => eprintln!("{name}: not compared with jsmap: {reason}"),
         None => match jsmap_cells(name, which) {
