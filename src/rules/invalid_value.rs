@@ -18,7 +18,8 @@ crate::declare_rule! {
     /// `cluster.name`, `gateway.name`; rejected since 2.11.0), JetStream domains with `.`, `*`, `>` or
     /// whitespace, `extension_hint` other than `will_extend`/`no_extend`, `store_dir` both at the top
     /// level and in `jetstream {}`, authorization mixing a user, a token and `users`, and nkeys of the
-    /// wrong role or with a bad checksum (account `nkey`, user `nkey`, remote `seed`, callout `issuer`).
+    /// wrong role or with a bad checksum (account `nkey`, user `nkey`, remote `seed`, callout `issuer`),
+    /// mapping destinations cut short at an unquoted `}`, and a `resolver {}` map without `dir`.
     ///
     /// ## Why is this bad?
     /// nats-server converts values with Go type assertions while it processes the config: a mismatch
@@ -476,6 +477,18 @@ fn semantic(c: &Cx, block: &str, k: &Key, v: &Value, clustered: bool) -> Option<
                     .startup()
             })
         }
+        ("mappings", _) | ("mapping_dest", "dest")
+            if s.matches("{{").count() != s.matches("}}").count() =>
+        {
+            let bad = Bad::new(v.span, format!("mapping destination `{s}` has an unclosed `{{{{`"))
+                .help("quote the destination: an unquoted `}` ends the map (`\"orders.central.{{wildcard(1)}}\"`)");
+            // 2.9.10 rejects the destination (`not using all of the token wildcard(s)`); 2.15.1 accepts it as written.
+            Some(if c.version.at_least(NatsVersion::new(2, 10, 0)) {
+                bad.warning()
+            } else {
+                bad
+            })
+        }
         ("jetstream", "extension_hint") if s != "will_extend" && s != "no_extend" => {
             let bad = Bad::new(
                 v.span,
@@ -537,6 +550,18 @@ fn whole_config(root: &Map, out: &mut Vec<Diagnostic>) {
                     .help("use one form of authentication in `authorization {}`")
                     .into_diag(),
             );
+        }
+    }
+    // A `resolver {}` map needs `dir` (opts.go:1615-1627; 2.9.10: `dir has no value`).
+    if let Some(e) = keys::entry(root, top, "resolver") {
+        if let Some(m) = e.value.as_map() {
+            if m.get("dir").is_none() {
+                out.push(
+                    Bad::new(e.key_span, "`resolver {}` has no `dir`".into())
+                        .help("give the JWT directory (`dir: \"./jwt\"`) and `type: full` or `cache`, or use `resolver: MEMORY`")
+                        .into_diag(),
+                );
+            }
         }
     }
     // `$G` is reserved (opts.go:3667-3991).
