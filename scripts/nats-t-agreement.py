@@ -99,6 +99,9 @@ def run_lint(binary, folder, name, version):
         if f.get("rule") == "invalid-value" and STARTUP_LABEL in (f.get("label") or ""):
             continue
         errors.append((os.path.basename(f.get("file", "")), f.get("line"), f.get("rule"), f.get("message")))
+        # Related places (e.g. where the file of an unclosed map ends) count for the line check too.
+        for r in f.get("related") or []:
+            errors.append((os.path.basename(r.get("file", "")), r.get("line"), f.get("rule"), f.get("message")))
     return (errors, t_fatal_warnings), None
 
 
