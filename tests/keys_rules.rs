@@ -28,11 +28,7 @@ struct F {
 }
 
 fn opts(version: NatsVersion) -> ParseOptions {
-    ParseOptions {
-        version,
-        env: Environment::Fixed(Arc::new(BTreeMap::new())),
-        ..ParseOptions::default()
-    }
+    ParseOptions { version, env: Environment::Fixed(Arc::new(BTreeMap::new())), ..ParseOptions::default() }
 }
 
 fn run(db: &SourceDb, configs: &[ParsedConfig], version: NatsVersion) -> Vec<Diagnostic> {
@@ -43,13 +39,7 @@ fn run(db: &SourceDb, configs: &[ParsedConfig], version: NatsVersion) -> Vec<Dia
         select: Some(MINE.iter().map(|s| s.to_string()).collect()),
         ..Settings::default()
     };
-    let cx = Context {
-        db,
-        configs,
-        model: &model,
-        topology: &topology,
-        settings: &settings,
-    };
+    let cx = Context { db, configs, model: &model, topology: &topology, settings: &settings };
     rules::run(&cx)
 }
 
@@ -90,21 +80,9 @@ fn unknown_key_typos_and_placement() {
     let u = of(&fs, "unknown-key");
     assert_eq!(u.len(), 3, "{fs:#?}");
     assert_eq!((u[0].line, u[0].severity), (1, Severity::Error));
-    assert!(
-        u[0].help.as_deref().unwrap().contains("`server_name`"),
-        "{:?}",
-        u[0]
-    );
-    assert!(
-        u[1].help.as_deref().unwrap().contains("jetstream { domain"),
-        "{:?}",
-        u[1]
-    );
-    assert!(
-        u[2].help.as_deref().unwrap().contains("`jetstream`"),
-        "{:?}",
-        u[2]
-    );
+    assert!(u[0].help.as_deref().unwrap().contains("`server_name`"), "{:?}", u[0]);
+    assert!(u[1].help.as_deref().unwrap().contains("jetstream { domain"), "{:?}", u[1]);
+    assert!(u[2].help.as_deref().unwrap().contains("`jetstream`"), "{:?}", u[2]);
 }
 
 #[test]
@@ -123,30 +101,19 @@ fn unknown_key_respects_case_aliases_variables_and_free_blocks() {
 fn unknown_key_unused_variable_and_variable_in_tls() {
     let fs = lint("TOKEN = abc\nport: 4222\ntls { V = true, verify: $V }\n");
     let u = of(&fs, "unknown-key");
-    assert_eq!(
-        u.iter().map(|f| f.line).collect::<Vec<_>>(),
-        vec![1, 3],
-        "{fs:#?}"
-    );
-    assert!(
-        u[1].help.as_deref().unwrap().contains("not even variables"),
-        "{:?}",
-        u[1]
-    );
+    assert_eq!(u.iter().map(|f| f.line).collect::<Vec<_>>(), vec![1, 3], "{fs:#?}");
+    assert!(u[1].help.as_deref().unwrap().contains("not even variables"), "{:?}", u[1]);
 }
 
 #[test]
 fn unknown_key_reports_keys_newer_than_the_target() {
-    let text = "accounts { A { exports: [ { service: a, allow_trace: true } ] } }\ncluster { port: 6222, pool_size: 3 }\n";
+    let text =
+        "accounts { A { exports: [ { service: a, allow_trace: true } ] } }\ncluster { port: 6222, pool_size: 3 }\n";
     let old = lint_text(text, NatsVersion::V2_9_10);
     let u = of(&old, "unknown-key");
     assert_eq!(u.len(), 2, "{old:#?}");
     assert!(u[0].message.contains("added by 2.11.0"), "{:?}", u[0]);
-    assert!(
-        u[1].message.contains("`pool_size`") && u[1].message.contains("2.10.0"),
-        "{:?}",
-        u[1]
-    );
+    assert!(u[1].message.contains("`pool_size`") && u[1].message.contains("2.10.0"), "{:?}", u[1]);
     assert!(of(&lint(text), "unknown-key").is_empty());
 }
 
@@ -167,16 +134,9 @@ fn invalid_value_types_and_formats() {
     assert_eq!(lines, vec![1, 2, 3, 4, 5, 5, 6, 7, 8], "{fs:#?}");
     assert!(v[0].help.as_deref().unwrap().contains("remove the quotes"));
     assert!(v[2].help.as_deref().unwrap().contains("quote the value"));
-    assert!(
-        !v[2].message.contains("12345"),
-        "secrets are never printed: {:?}",
-        v[2]
-    );
+    assert!(!v[2].message.contains("12345"), "secrets are never printed: {:?}", v[2]);
     let domain = v.iter().find(|f| f.message.contains("domain")).unwrap();
-    assert!(
-        domain.label.as_deref().unwrap().contains("does not report"),
-        "{domain:?}"
-    );
+    assert!(domain.label.as_deref().unwrap().contains("does not report"), "{domain:?}");
     assert!(v.iter().all(|f| f.severity == Severity::Error));
 }
 
@@ -197,21 +157,9 @@ fn invalid_value_accepts_what_the_server_accepts() {
 fn invalid_value_names_with_spaces_depend_on_version() {
     let text = "server_name: \"my server\"\ncluster { name: \"a b\", port: 6222 }\n";
     let new = lint(text);
-    assert_eq!(
-        of(&new, "invalid-value")
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count(),
-        2,
-        "{new:#?}"
-    );
+    assert_eq!(of(&new, "invalid-value").iter().filter(|f| f.severity == Severity::Error).count(), 2, "{new:#?}");
     let old = lint_text(text, NatsVersion::V2_9_10);
-    assert!(
-        of(&old, "invalid-value")
-            .iter()
-            .all(|f| f.severity == Severity::Warning),
-        "{old:#?}"
-    );
+    assert!(of(&old, "invalid-value").iter().all(|f| f.severity == Severity::Warning), "{old:#?}");
 }
 
 #[test]
@@ -238,11 +186,7 @@ fn silent_value_loss_duplicates_and_durations() {
 fn silent_value_loss_text_traps() {
     let fs = lint("include /etc/nats/auth.conf\nauthorization { user: a, password: $2b$11$abcdefghijklmnopqrstuuW2zko751KUvVy59mUTWmpOdWjpEm5qhc }\n");
     let s = of(&fs, "silent-value-loss");
-    assert_eq!(
-        s.iter().map(|f| f.line).collect::<Vec<_>>(),
-        vec![1, 2],
-        "{fs:#?}"
-    );
+    assert_eq!(s.iter().map(|f| f.line).collect::<Vec<_>>(), vec![1, 2], "{fs:#?}");
     assert!(s[0].message.contains("absolute include path"));
     assert!(s[1].message.contains("bcrypt"));
 }
@@ -253,18 +197,10 @@ fn fixture_findings(dir: &Path) -> Vec<(PathBuf, Vec<F>)> {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return out;
     };
-    let mut paths: Vec<PathBuf> = rd
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .collect();
+    let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
     paths.sort();
     for p in paths {
-        let version = if p.to_string_lossy().contains("v2.9") {
-            NatsVersion::V2_9_10
-        } else {
-            NatsVersion::NEWEST
-        };
+        let version = if p.to_string_lossy().contains("v2.9") { NatsVersion::V2_9_10 } else { NatsVersion::NEWEST };
         let db = SourceDb::new(dir);
         let cfg = nats::parse_path(&db, &p, &opts(version));
         let ds = run(&db, std::slice::from_ref(&cfg), version);
@@ -282,11 +218,7 @@ fn rule_fixtures() {
     for rule in MINE {
         for (p, fs) in fixture_findings(&root.join(rule).join("ok")) {
             let hits: Vec<&F> = fs.iter().filter(|f| f.rule == *rule).collect();
-            assert!(
-                hits.is_empty(),
-                "{}: unexpected {rule}: {hits:#?}",
-                p.display()
-            );
+            assert!(hits.is_empty(), "{}: unexpected {rule}: {hits:#?}", p.display());
             checked += 1;
         }
         for (p, fs) in fixture_findings(&root.join(rule).join("err")) {
@@ -306,17 +238,10 @@ fn rule_fixtures() {
                 }
             }
             expected.sort();
-            let mut got: Vec<(String, u32)> = fs
-                .iter()
-                .filter(|f| MINE.contains(&f.rule))
-                .map(|f| (f.rule.to_string(), f.line))
-                .collect();
+            let mut got: Vec<(String, u32)> =
+                fs.iter().filter(|f| MINE.contains(&f.rule)).map(|f| (f.rule.to_string(), f.line)).collect();
             got.sort();
-            assert!(
-                !expected.is_empty(),
-                "{}: no `# expect:` comment",
-                p.display()
-            );
+            assert!(!expected.is_empty(), "{}: no `# expect:` comment", p.display());
             assert_eq!(got, expected, "{}: {fs:#?}", p.display());
             checked += 1;
         }
@@ -333,10 +258,8 @@ fn corpus_dump() {
     let Ok(tsv) = std::fs::read_to_string(corpus.join("nats-t.tsv")) else {
         return;
     };
-    let version: NatsVersion = std::env::var("NATS_VERSION")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(NatsVersion::NEWEST);
+    let version: NatsVersion =
+        std::env::var("NATS_VERSION").ok().and_then(|v| v.parse().ok()).unwrap_or(NatsVersion::NEWEST);
     for line in tsv.lines().skip(1) {
         let rel = line.split('\t').next().unwrap();
         let p = corpus.join(rel);
@@ -346,10 +269,7 @@ fn corpus_dump() {
         all.extend(run(&db, std::slice::from_ref(&cfg), version));
         for d in all {
             let l = db.locate(d.span);
-            println!(
-                "{rel}\t{}:{}\t{}\t{}\t{}",
-                l.path, l.line, d.rule, d.severity, d.message
-            );
+            println!("{rel}\t{}:{}\t{}\t{}\t{}", l.path, l.line, d.rule, d.severity, d.message);
         }
     }
 }
@@ -360,9 +280,7 @@ fn servers() -> Vec<(&'static str, PathBuf)> {
     if Path::new("/usr/sbin/nats-server").exists() {
         out.push(("2.9.10", PathBuf::from("/usr/sbin/nats-server")));
     }
-    let pyenv = std::process::Command::new("pyenv")
-        .args(["which", "nats-server"])
-        .output();
+    let pyenv = std::process::Command::new("pyenv").args(["which", "nats-server"]).output();
     if let Ok(o) = pyenv {
         let p = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
         if o.status.success() && p.exists() {
@@ -386,17 +304,10 @@ fn fixtures_agree_with_nats_server_t() {
             for (p, fs) in fixture_findings(&dir) {
                 let text = std::fs::read_to_string(&p).unwrap();
                 for (label, bin) in &servers {
-                    let Some(claim) = text
-                        .lines()
-                        .find_map(|l| l.strip_prefix(&format!("# nats-t-{label}: ")))
-                    else {
+                    let Some(claim) = text.lines().find_map(|l| l.strip_prefix(&format!("# nats-t-{label}: "))) else {
                         continue;
                     };
-                    let version = if *label == "2.9.10" {
-                        NatsVersion::V2_9_10
-                    } else {
-                        NatsVersion::NEWEST
-                    };
+                    let version = if *label == "2.9.10" { NatsVersion::V2_9_10 } else { NatsVersion::NEWEST };
                     let is_v29_file = p.to_string_lossy().contains("v2.9");
                     if is_v29_file != (version == NatsVersion::V2_9_10) {
                         // Findings were computed for the file's own target; recompute for this one.
@@ -425,33 +336,19 @@ fn check_claim(p: &Path, label: &str, bin: &Path, claim: &str, fs: &[F]) {
         .env_clear()
         .output()
         .expect("run nats-server");
-    let text =
-        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    let text = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     let ok = out.status.success();
-    assert_eq!(
-        ok,
-        claim.trim() == "ok",
-        "{} with nats-server {label}: claim `{claim}`, got: {text}",
-        p.display()
-    );
+    assert_eq!(ok, claim.trim() == "ok", "{} with nats-server {label}: claim `{claim}`, got: {text}", p.display());
     let checked_error = |f: &&F| {
         (f.rule == "unknown-key" || f.rule == "invalid-value")
             && f.severity == Severity::Error
             && !f.label.as_deref().unwrap_or("").contains("does not report")
     };
-    let t_fatal_warning = |f: &&F| {
-        f.rule == "silent-value-loss" && f.label.as_deref().unwrap_or("").contains("-t` fails")
-    };
-    let hits: Vec<&F> = fs
-        .iter()
-        .filter(|f| checked_error(f) || t_fatal_warning(f))
-        .collect();
+    let t_fatal_warning =
+        |f: &&F| f.rule == "silent-value-loss" && f.label.as_deref().unwrap_or("").contains("-t` fails");
+    let hits: Vec<&F> = fs.iter().filter(|f| checked_error(f) || t_fatal_warning(f)).collect();
     if ok {
-        assert!(
-            hits.is_empty(),
-            "{}: nats-server {label} accepts it but: {hits:#?}",
-            p.display()
-        );
+        assert!(hits.is_empty(), "{}: nats-server {label} accepts it but: {hits:#?}", p.display());
     } else {
         assert!(
             !hits.is_empty(),
@@ -468,37 +365,21 @@ fn embedded_configs_are_checked_and_point_into_the_yaml() {
     let yaml = "kind: ConfigMap\ndata:\n  nats.conf: |\n    port: \"4222\"\n";
     let parent = db.add(PathBuf::from("/t/cm.yaml"), yaml);
     let start = yaml.find("port").unwrap() as u32;
-    let emb = db.add_embedded(
-        "cm.yaml#nats.conf".into(),
-        "port: \"4222\"\n",
-        Embedding {
-            parent,
-            pieces: vec![(0, start)],
-        },
-    );
+    let emb =
+        db.add_embedded("cm.yaml#nats.conf".into(), "port: \"4222\"\n", Embedding { parent, pieces: vec![(0, start)] });
     let cfg = nats::parse_file(&db, emb, &opts(NatsVersion::NEWEST));
     let ds = run(&db, std::slice::from_ref(&cfg), NatsVersion::NEWEST);
     assert_eq!(ds.len(), 1, "{ds:#?}");
     let loc = db.locate(ds[0].span);
-    assert_eq!(
-        (ds[0].rule, loc.path.as_str(), loc.line),
-        ("invalid-value", "cm.yaml", 4)
-    );
+    assert_eq!((ds[0].rule, loc.path.as_str(), loc.line), ("invalid-value", "cm.yaml", 4));
 }
 
 #[test]
 fn include_fragments_are_checked_in_their_includers_context() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("vars.conf"),
-        "PW = \"s3cr3t\"\nextra_key: 1\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("main.conf"),
-        "include ./vars.conf\nauthorization { user: a, password: $PW }\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("vars.conf"), "PW = \"s3cr3t\"\nextra_key: 1\n").unwrap();
+    std::fs::write(dir.path().join("main.conf"), "include ./vars.conf\nauthorization { user: a, password: $PW }\n")
+        .unwrap();
     let db = SourceDb::new(dir.path());
     let o = opts(NatsVersion::NEWEST);
     // Discovery finds both files; the fragment is also parsed on its own.

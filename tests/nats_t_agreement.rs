@@ -21,14 +21,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-const ERROR_RULES: &[&str] = &[
-    "syntax-error",
-    "include-not-found",
-    "include-cycle",
-    "undefined-variable",
-    "unknown-key",
-    "invalid-value",
-];
+const ERROR_RULES: &[&str] =
+    &["syntax-error", "include-not-found", "include-cycle", "undefined-variable", "unknown-key", "invalid-value"];
 
 #[derive(Debug, Clone, PartialEq)]
 enum Cat {
@@ -48,9 +42,7 @@ fn classify(line: &str) -> Option<(Cat, Option<String>, Option<u32>)> {
     }
     let l = l.strip_prefix("nats-server: ").unwrap_or(l);
     let num_after = |s: &str, pat: &str| {
-        s.split(pat)
-            .nth(1)
-            .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+        s.split(pat).nth(1).and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
     };
     if l.starts_with("Parse error on line ") {
         return Some((Cat::Syntax, None, num_after(l, "Parse error on line ")));
@@ -68,12 +60,8 @@ fn classify(line: &str) -> Option<(Cat, Option<String>, Option<u32>)> {
     // file:line:col: message
     let mut parts = l.splitn(4, ':');
     let (file, ln, msg) = match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(f), Some(a), Some(b), Some(m))
-            if a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok() =>
-        {
-            let name = Path::new(f)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned());
+        (Some(f), Some(a), Some(b), Some(m)) if a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok() => {
+            let name = Path::new(f).file_name().map(|n| n.to_string_lossy().into_owned());
             (name, a.parse().ok(), m.trim().to_string())
         }
         _ => (None, None, l.to_string()),
@@ -82,8 +70,7 @@ fn classify(line: &str) -> Option<(Cat, Option<String>, Option<u32>)> {
         Cat::MissingFile
     } else if msg.contains("unknown field") || msg.contains("unsupported field") {
         Cat::Unknown
-    } else if msg.contains("should be converted to a duration")
-        || msg.contains("consider keeping it under 60 seconds")
+    } else if msg.contains("should be converted to a duration") || msg.contains("consider keeping it under 60 seconds")
     {
         Cat::DurationWarning
     } else if msg.contains("interface conversion")
@@ -121,36 +108,20 @@ struct Finding {
 
 fn lint(path: &Path, version: NatsVersion) -> (Vec<Finding>, Vec<Finding>) {
     let db = SourceDb::new(path.parent().unwrap());
-    let opts = ParseOptions {
-        version,
-        env: Environment::Fixed(Arc::new(BTreeMap::new())),
-        ..ParseOptions::default()
-    };
+    let opts = ParseOptions { version, env: Environment::Fixed(Arc::new(BTreeMap::new())), ..ParseOptions::default() };
     let cfg = nats::parse_path(&db, path, &opts);
     let model = Model::default();
     let topology = Topology::build(&model, &db);
-    let settings = Settings {
-        nats_version: version,
-        ..Settings::default()
-    };
+    let settings = Settings { nats_version: version, ..Settings::default() };
     let configs = vec![cfg];
-    let cx = Context {
-        db: &db,
-        configs: &configs,
-        model: &model,
-        topology: &topology,
-        settings: &settings,
-    };
+    let cx = Context { db: &db, configs: &configs, model: &model, topology: &topology, settings: &settings };
     let mut all = configs[0].diagnostics.clone();
     all.extend(rules::run(&cx));
     let (mut errors, mut dur) = (Vec::new(), Vec::new());
     for d in all {
         let loc = db.locate(d.span);
         let f = Finding {
-            file: Path::new(&loc.path)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            file: Path::new(&loc.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             line: loc.line,
             rule: d.rule,
             message: d.message.clone(),
@@ -160,9 +131,7 @@ fn lint(path: &Path, version: NatsVersion) -> (Vec<Finding>, Vec<Finding>) {
                 .iter()
                 .map(|r| {
                     let l = db.locate(r.span);
-                    let name = Path::new(&l.path)
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned());
+                    let name = Path::new(&l.path).file_name().map(|n| n.to_string_lossy().into_owned());
                     (name.unwrap_or_default(), l.line)
                 })
                 .collect(),
@@ -170,9 +139,7 @@ fn lint(path: &Path, version: NatsVersion) -> (Vec<Finding>, Vec<Finding>) {
         let startup_only = d.label.as_deref().unwrap_or("").contains("does not report");
         if d.severity == Severity::Error && ERROR_RULES.contains(&d.rule) && !startup_only {
             errors.push(f);
-        } else if d.rule == "silent-value-loss"
-            && d.label.as_deref().unwrap_or("").contains("-t` fails")
-        {
+        } else if d.rule == "silent-value-loss" && d.label.as_deref().unwrap_or("").contains("-t` fails") {
             dur.push(f);
         }
     }
@@ -180,10 +147,7 @@ fn lint(path: &Path, version: NatsVersion) -> (Vec<Finding>, Vec<Finding>) {
 }
 
 fn newest_server() -> Option<PathBuf> {
-    let o = Command::new("pyenv")
-        .args(["which", "nats-server"])
-        .output()
-        .ok()?;
+    let o = Command::new("pyenv").args(["which", "nats-server"]).output().ok()?;
     let p = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
     (o.status.success() && p.exists()).then_some(p)
 }
@@ -261,11 +225,7 @@ const KNOWN_PARSER_GAPS: &[(&str, &str)] = &[
 fn agreement_with_nats_server_t() {
     let mut targets: Vec<(&str, PathBuf, NatsVersion)> = Vec::new();
     if Path::new("/usr/sbin/nats-server").exists() {
-        targets.push((
-            "2.9",
-            PathBuf::from("/usr/sbin/nats-server"),
-            NatsVersion::V2_9_10,
-        ));
+        targets.push(("2.9", PathBuf::from("/usr/sbin/nats-server"), NatsVersion::V2_9_10));
     }
     if let Some(p) = newest_server() {
         targets.push(("newest", p, NatsVersion::NEWEST));
@@ -282,8 +242,7 @@ fn agreement_with_nats_server_t() {
             .output()
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
             .unwrap_or_default();
-        let (mut n, mut acc, mut rej, mut agree, mut miss_only, mut other_only) =
-            (0, 0, 0, 0, 0, 0);
+        let (mut n, mut acc, mut rej, mut agree, mut miss_only, mut other_only) = (0, 0, 0, 0, 0, 0);
         let mut dis: Vec<String> = Vec::new();
         for path in &files {
             if excluded(path) {
@@ -297,38 +256,24 @@ fn agreement_with_nats_server_t() {
                 .env_clear()
                 .output()
                 .expect("run nats-server");
-            let text = format!(
-                "{}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let text = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
             let complaints: Vec<_> = text.lines().filter_map(classify).collect();
             let (errors, dur) = lint(path, *version);
-            let rel = path
-                .strip_prefix("/work/shared/")
-                .unwrap_or(path)
-                .display()
-                .to_string();
+            let rel = path.strip_prefix("/work/shared/").unwrap_or(path).display().to_string();
             if out.status.success() {
                 acc += 1;
                 if errors.is_empty() {
                     agree += 1;
                 } else {
                     let e = &errors[0];
-                    dis.push(format!(
-                        "{rel}: accepted, latticelint {}:{} {}: {}",
-                        e.file, e.line, e.rule, e.message
-                    ));
+                    dis.push(format!("{rel}: accepted, latticelint {}:{} {}: {}", e.file, e.line, e.rule, e.message));
                 }
                 continue;
             }
-            let required: Vec<_> = complaints
-                .iter()
-                .filter(|c| matches!(c.0, Cat::Syntax | Cat::Unknown | Cat::Type))
-                .collect();
+            let required: Vec<_> =
+                complaints.iter().filter(|c| matches!(c.0, Cat::Syntax | Cat::Unknown | Cat::Type)).collect();
             if required.is_empty() {
-                let only_missing =
-                    !complaints.is_empty() && complaints.iter().all(|c| c.0 == Cat::MissingFile);
+                let only_missing = !complaints.is_empty() && complaints.iter().all(|c| c.0 == Cat::MissingFile);
                 if only_missing {
                     miss_only += 1;
                     if std::env::var_os("AGREEMENT_VERBOSE").is_some() {
@@ -337,18 +282,12 @@ fn agreement_with_nats_server_t() {
                 } else {
                     other_only += 1;
                     if std::env::var_os("AGREEMENT_VERBOSE").is_some() {
-                        println!(
-                            "other [{label}] {rel}: {}",
-                            text.trim().replace('\n', " // ")
-                        );
+                        println!("other [{label}] {rel}: {}", text.trim().replace('\n', " // "));
                     }
                     // The -t fatal duration warning must still be flagged.
                     for c in complaints.iter().filter(|c| c.0 == Cat::DurationWarning) {
                         if !dur.iter().any(|d| Some(d.line) == c.2) {
-                            dis.push(format!(
-                                "{rel}: duration warning at line {:?} not flagged",
-                                c.2
-                            ));
+                            dis.push(format!("{rel}: duration warning at line {:?} not flagged", c.2));
                         }
                     }
                 }
@@ -365,13 +304,7 @@ fn agreement_with_nats_server_t() {
                         at(&e.file, e.line) || e.also.iter().any(|(file, line)| at(file, *line))
                     })
                 })
-                .map(|(c, f, ln)| {
-                    format!(
-                        "{c:?} at {}:{}",
-                        f.clone().unwrap_or_default(),
-                        ln.unwrap_or(0)
-                    )
-                })
+                .map(|(c, f, ln)| format!("{c:?} at {}:{}", f.clone().unwrap_or_default(), ln.unwrap_or(0)))
                 .collect();
             if missed.is_empty() {
                 agree += 1;
@@ -389,38 +322,19 @@ fn agreement_with_nats_server_t() {
             dis.len()
         ));
         for d in &dis {
-            let file = d
-                .split(':')
-                .next()
-                .and_then(|p| p.rsplit('/').next())
-                .unwrap_or("");
-            let known = KNOWN_PARSER_GAPS
-                .iter()
-                .any(|(t, f)| t == label && *f == file);
-            report.push_str(&format!(
-                "- {}{d}\n",
-                if known { "(known parser gap) " } else { "" }
-            ));
+            let file = d.split(':').next().and_then(|p| p.rsplit('/').next()).unwrap_or("");
+            let known = KNOWN_PARSER_GAPS.iter().any(|(t, f)| t == label && *f == file);
+            report.push_str(&format!("- {}{d}\n", if known { "(known parser gap) " } else { "" }));
             if !known {
                 unexpected.push(format!("[{label}] {d}"));
             }
         }
         for (t, f) in KNOWN_PARSER_GAPS.iter().filter(|(t, _)| t == label) {
-            if !dis.iter().any(|d| {
-                d.split(':')
-                    .next()
-                    .is_some_and(|p| p.ends_with(&format!("/{f}")))
-            }) {
-                report.push_str(&format!(
-                    "- now agrees, remove from KNOWN_PARSER_GAPS: ({t}, {f})\n"
-                ));
+            if !dis.iter().any(|d| d.split(':').next().is_some_and(|p| p.ends_with(&format!("/{f}")))) {
+                report.push_str(&format!("- now agrees, remove from KNOWN_PARSER_GAPS: ({t}, {f})\n"));
             }
         }
     }
     println!("{report}");
-    assert!(
-        unexpected.is_empty(),
-        "unexpected disagreements:\n{}\n{report}",
-        unexpected.join("\n")
-    );
+    assert!(unexpected.is_empty(), "unexpected disagreements:\n{}\n{report}", unexpected.join("\n"));
 }

@@ -7,8 +7,7 @@
 //! assembler (`crate::model::assemble`) numbers servers and merges command-line flags.
 
 use crate::model::{
-    Account, Cluster, Gateway, JetStream, LeafNodes, LeafRemote, LeafUser, Listener, Origin,
-    Server, ServerId,
+    Account, Cluster, Gateway, JetStream, LeafNodes, LeafRemote, LeafUser, Listener, Origin, Server, ServerId,
 };
 use crate::nats::keys::{self, Block};
 use crate::nats::{Map, ParsedConfig, Value, ValueKind};
@@ -23,11 +22,7 @@ pub fn lower(cfg: &ParsedConfig, db: &SourceDb) -> Server {
     let span = Span::point(cfg.file, 0);
     let name = string(root, top, "server_name");
     let display = file.display.clone();
-    let label = name
-        .as_ref()
-        .map(|n| n.value.clone())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| display.clone());
+    let label = name.as_ref().map(|n| n.value.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| display.clone());
     let locality = match display.rfind('/') {
         Some(i) => display[..i].to_string(),
         None => ".".to_string(),
@@ -61,9 +56,7 @@ pub fn lower(cfg: &ParsedConfig, db: &SourceDb) -> Server {
         accounts: accounts(root, top),
         global_users: global_users(root, top),
         system_account: string(root, top, "system_account"),
-        no_system_account: keys::get(root, top, "no_system_account")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
+        no_system_account: keys::get(root, top, "no_system_account").and_then(Value::as_bool).unwrap_or(false),
         operator_mode,
         jetstream: jetstream(root, top),
         default_js_domain: default_js_domain(root, top),
@@ -85,9 +78,7 @@ fn string(map: &Map, block: &Block, key: &str) -> Option<Spanned<String>> {
 
 fn sub<'m>(map: &'m Map, block: &Block, key: &str) -> Option<(&'m Map, Span)> {
     let e = keys::entry(map, block, key)?;
-    e.value
-        .as_map()
-        .map(|m| (m, e.key_span.cover(e.value.span)))
+    e.value.as_map().map(|m| (m, e.key_span.cover(e.value.span)))
 }
 
 fn block(path: &str) -> &'static Block {
@@ -129,18 +120,10 @@ pub fn split_host_port(s: &str) -> Option<(String, i64)> {
 fn hostport(map: &Map, block: &Block, key: &str) -> Option<Listener> {
     let v = keys::get(map, block, key)?;
     match &v.kind {
-        ValueKind::Integer(p) => Some(Listener {
-            host: None,
-            port: Some(*p),
-            span: v.span,
-        }),
+        ValueKind::Integer(p) => Some(Listener { host: None, port: Some(*p), span: v.span }),
         ValueKind::String(s) => {
             let (host, port) = split_host_port(s)?;
-            Some(Listener {
-                host: Some(host).filter(|h| !h.is_empty()),
-                port: Some(port),
-                span: v.span,
-            })
+            Some(Listener { host: Some(host).filter(|h| !h.is_empty()), port: Some(port), span: v.span })
         }
         _ => None,
     }
@@ -148,33 +131,18 @@ fn hostport(map: &Map, block: &Block, key: &str) -> Option<Listener> {
 
 fn port_only(map: &Map, block: &Block, key: &str) -> Option<Listener> {
     let v = keys::get(map, block, key)?;
-    v.as_i64().map(|p| Listener {
-        host: None,
-        port: Some(p),
-        span: v.span,
-    })
+    v.as_i64().map(|p| Listener { host: None, port: Some(p), span: v.span })
 }
 
 /// A listener from `listen` and/or `port` + `host` (explicit `port`/`host` override the parts of `listen`).
-fn listener(
-    map: &Map,
-    block: &Block,
-    listen: &str,
-    port: &str,
-    host: &str,
-    fallback: Span,
-) -> Option<Listener> {
+fn listener(map: &Map, block: &Block, listen: &str, port: &str, host: &str, fallback: Span) -> Option<Listener> {
     let base = hostport(map, block, listen);
     let port_v = keys::get(map, block, port).filter(|v| v.as_i64().is_some());
     let host_v = keys::get(map, block, host).filter(|v| v.as_str().is_some());
     if base.is_none() && port_v.is_none() && host_v.is_none() {
         return None;
     }
-    let mut l = base.unwrap_or(Listener {
-        host: None,
-        port: None,
-        span: fallback,
-    });
+    let mut l = base.unwrap_or(Listener { host: None, port: None, span: fallback });
     if let Some(p) = port_v {
         l.port = p.as_i64();
         l.span = p.span;
@@ -215,21 +183,13 @@ fn gateway(root: &Map, top: &Block) -> Option<Gateway> {
             Some((name, urls))
         })
         .collect();
-    Some(Gateway {
-        name: string(m, b, "name"),
-        listen: listener(m, b, "listen", "port", "host", span),
-        remotes,
-        span,
-    })
+    Some(Gateway { name: string(m, b, "name"), listen: listener(m, b, "listen", "port", "host", span), remotes, span })
 }
 
 fn leafnodes(root: &Map, top: &Block) -> Option<LeafNodes> {
     let (m, span) = sub(root, top, "leafnodes")?;
     let b = block("leafnodes");
-    let mut out = LeafNodes {
-        span,
-        ..LeafNodes::default()
-    };
+    let mut out = LeafNodes { span, ..LeafNodes::default() };
     // The listener exists only when a port or listen is given (a host alone does not start it).
     if present(m, b, "listen") || present(m, b, "port") {
         out.listen = listener(m, b, "listen", "port", "host", span);
@@ -238,30 +198,18 @@ fn leafnodes(root: &Map, top: &Block) -> Option<LeafNodes> {
         let ab = block("leafnodes.authorization");
         out.auth_account = string(auth, ab, "account");
         if let Some(user) = string(auth, ab, "user").or_else(|| string(auth, ab, "nkey")) {
-            out.auth_user = Some(LeafUser {
-                user: user.value,
-                account: out.auth_account.clone(),
-            });
+            out.auth_user = Some(LeafUser { user: user.value, account: out.auth_account.clone() });
         }
         let ub = block("leafnodes.authorization.users[]");
-        for u in keys::get(auth, ab, "users")
-            .and_then(Value::as_array)
-            .unwrap_or(&[])
-        {
+        for u in keys::get(auth, ab, "users").and_then(Value::as_array).unwrap_or(&[]) {
             let Some(um) = u.as_map() else { continue };
             if let Some(user) = string(um, ub, "user") {
-                out.auth_users.push(LeafUser {
-                    user: user.value,
-                    account: string(um, ub, "account"),
-                });
+                out.auth_users.push(LeafUser { user: user.value, account: string(um, ub, "account") });
             }
         }
     }
     let rb = block("leafnodes.remotes[]");
-    for r in keys::get(m, b, "remotes")
-        .and_then(Value::as_array)
-        .unwrap_or(&[])
-    {
+    for r in keys::get(m, b, "remotes").and_then(Value::as_array).unwrap_or(&[]) {
         let Some(rm) = r.as_map() else { continue };
         out.remotes.push(LeafRemote {
             urls: strings(keys::get(rm, rb, "url")),
@@ -269,9 +217,7 @@ fn leafnodes(root: &Map, top: &Block) -> Option<LeafNodes> {
             credentials: string(rm, rb, "credentials"),
             deny_imports: strings(keys::get(rm, rb, "deny_imports")),
             deny_exports: strings(keys::get(rm, rb, "deny_exports")),
-            hub: keys::get(rm, rb, "hub")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            hub: keys::get(rm, rb, "hub").and_then(Value::as_bool).unwrap_or(false),
             span: r.span,
         });
     }
@@ -286,9 +232,7 @@ fn user_names(v: Option<&Value>) -> Vec<String> {
         .iter()
         .filter_map(|u| {
             let um = u.as_map()?;
-            string(um, ub, "user")
-                .or_else(|| string(um, ub, "nkey"))
-                .map(|s| s.value)
+            string(um, ub, "user").or_else(|| string(um, ub, "nkey")).map(|s| s.value)
         })
         .collect()
 }
@@ -302,11 +246,7 @@ fn js_enabled(v: &Value, block: &Block) -> Option<bool> {
             "disabled" | "disable" => Some(false),
             _ => None,
         },
-        ValueKind::Map(m) => Some(
-            keys::get(m, block, "enabled")
-                .and_then(Value::as_bool)
-                .unwrap_or(true),
-        ),
+        ValueKind::Map(m) => Some(keys::get(m, block, "enabled").and_then(Value::as_bool).unwrap_or(true)),
         _ => None,
     }
 }
@@ -321,11 +261,7 @@ fn accounts(root: &Map, top: &Block) -> Vec<Account> {
         ValueKind::Array(items) => items
             .iter()
             .filter_map(spanned_str)
-            .map(|name| Account {
-                name,
-                jetstream: None,
-                users: Vec::new(),
-            })
+            .map(|name| Account { name, jetstream: None, users: Vec::new() })
             .collect(),
         ValueKind::Map(m) => {
             let mut out: Vec<Account> = Vec::new();
@@ -335,9 +271,8 @@ fn accounts(root: &Map, top: &Block) -> Vec<Account> {
                     continue;
                 }
                 let Some(am) = e.value.as_map() else { continue };
-                let jetstream = keys::entry(am, ab, "jetstream").and_then(|je| {
-                    js_enabled(&je.value, jb).map(|on| Spanned::new(on, je.value.span))
-                });
+                let jetstream = keys::entry(am, ab, "jetstream")
+                    .and_then(|je| js_enabled(&je.value, jb).map(|on| Spanned::new(on, je.value.span)));
                 out.push(Account {
                     name: Spanned::new(e.key.clone(), e.key_span),
                     jetstream,
@@ -372,12 +307,7 @@ fn jetstream(root: &Map, top: &Block) -> Option<JetStream> {
         Some(m) => (string(m, jb, "domain"), string(m, jb, "extension_hint")),
         None => (None, None),
     };
-    Some(JetStream {
-        enabled,
-        domain,
-        extension_hint,
-        span,
-    })
+    Some(JetStream { enabled, domain, extension_hint, span })
 }
 
 fn default_js_domain(root: &Map, top: &Block) -> Vec<(Spanned<String>, Spanned<String>)> {
@@ -444,14 +374,7 @@ mod tests {
     fn lower_map(root: Map) -> Server {
         let db = SourceDb::new("/corpus");
         let file = db.add("/corpus/hub/nats.conf".into(), "# test\n");
-        let cfg = ParsedConfig {
-            file,
-            root,
-            ok: true,
-            error: None,
-            diagnostics: Vec::new(),
-            includes: Vec::new(),
-        };
+        let cfg = ParsedConfig { file, root, ok: true, error: None, diagnostics: Vec::new(), includes: Vec::new() };
         lower(&cfg, &db)
     }
 
@@ -465,13 +388,7 @@ mod tests {
             let creds = b.s("/creds/leaf.creds");
             let deny = b.s("$JS.API.>");
             let hub = b.b(true);
-            b.map(vec![
-                ("URLS", urls),
-                ("local", acc),
-                ("creds", creds),
-                ("deny_import", deny),
-                ("hub", hub),
-            ])
+            b.map(vec![("URLS", urls), ("local", acc), ("creds", creds), ("deny_import", deny), ("hub", hub)])
         };
         let remotes = b.arr(vec![remote]);
         let leaf = b.map(vec![("remotes", remotes)]);
@@ -480,30 +397,19 @@ mod tests {
         let js = b.map(vec![("Domain", js_domain), ("extension_hint", hint)]);
         let name = b.s("leaf-1");
         let listen = b.s("127.0.0.1:4111");
-        let root = b.m(vec![
-            ("server_name", name),
-            ("listen", listen),
-            ("leaf", leaf),
-            ("JetStream", js),
-        ]);
+        let root = b.m(vec![("server_name", name), ("listen", listen), ("leaf", leaf), ("JetStream", js)]);
         let s = lower_map(root);
         assert_eq!(s.label, "leaf-1");
         assert_eq!(s.locality, "hub");
         assert_eq!(s.client.as_ref().unwrap().port, Some(4111));
-        assert_eq!(
-            s.client.as_ref().unwrap().host.as_deref(),
-            Some("127.0.0.1")
-        );
+        assert_eq!(s.client.as_ref().unwrap().host.as_deref(), Some("127.0.0.1"));
         assert_eq!(s.hostnames, vec!["127.0.0.1".to_string()]);
         assert_eq!(s.js_domain(), Some("leaf"));
         assert!(s.js_enabled());
         let js = s.jetstream.unwrap();
         assert_eq!(js.extension_hint.unwrap().value, "will_extend");
         let leaf = s.leafnodes.unwrap();
-        assert!(
-            leaf.listen.is_none(),
-            "remotes alone open no leafnode listener"
-        );
+        assert!(leaf.listen.is_none(), "remotes alone open no leafnode listener");
         let r = &leaf.remotes[0];
         assert_eq!(
             r.urls.iter().map(|u| u.value.as_str()).collect::<Vec<_>>(),
@@ -534,12 +440,7 @@ mod tests {
         let js_off = b.b(false);
         let acc_c = b.map(vec![("jetstream", js_off)]);
         let acc_sys = b.map(vec![]);
-        let accounts = b.map(vec![
-            ("A", acc_a),
-            ("B", acc_b),
-            ("C", acc_c),
-            ("SYS", acc_sys),
-        ]);
+        let accounts = b.map(vec![("A", acc_a), ("B", acc_b), ("C", acc_c), ("SYS", acc_sys)]);
         let sys = b.s("SYS");
         let top_user = b.s("admin");
         let auth = b.map(vec![("username", top_user)]);
@@ -582,11 +483,7 @@ mod tests {
         let r1 = b.s("nats://a:6222");
         let r2 = b.s("nats://b:6222");
         let routes = b.arr(vec![r1, r2]);
-        let cluster = b.map(vec![
-            ("name", cname),
-            ("listen", clisten),
-            ("routes", routes),
-        ]);
+        let cluster = b.map(vec![("name", cname), ("listen", clisten), ("routes", routes)]);
         let gw = {
             let n = b.s("A");
             let p = b.i(7222);
@@ -630,10 +527,7 @@ mod tests {
         assert_eq!(g.remotes[0].1[0].value, "nats://b:7222");
         let l = s.leafnodes.unwrap();
         let ll = l.listen.unwrap();
-        assert_eq!(
-            (ll.host.as_deref(), ll.port),
-            (Some("10.0.0.1"), Some(7422))
-        );
+        assert_eq!((ll.host.as_deref(), ll.port), (Some("10.0.0.1"), Some(7422)));
         assert_eq!(l.auth_account.unwrap().value, "LEAF");
         assert!(s.operator_mode);
         assert_eq!(s.http.as_ref().unwrap().host.as_deref(), Some("localhost"));

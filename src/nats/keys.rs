@@ -179,11 +179,7 @@ fn crc16(data: &[u8]) -> u16 {
     for &b in data {
         crc ^= (b as u16) << 8;
         for _ in 0..8 {
-            crc = if crc & 0x8000 != 0 {
-                (crc << 1) ^ 0x1021
-            } else {
-                crc << 1
-            };
+            crc = if crc & 0x8000 != 0 { (crc << 1) ^ 0x1021 } else { crc << 1 };
         }
     }
     crc
@@ -241,10 +237,7 @@ impl Block {
         }
         let found = match self.key_match {
             KeyMatch::Exact => self.keys.binary_search_by(|k| k.name.cmp(key)).ok(),
-            KeyMatch::CaseInsensitive => self
-                .keys
-                .iter()
-                .position(|k| k.name.eq_ignore_ascii_case(key)),
+            KeyMatch::CaseInsensitive => self.keys.iter().position(|k| k.name.eq_ignore_ascii_case(key)),
         };
         found.map(|i| &self.keys[i])
     }
@@ -255,12 +248,7 @@ impl Block {
         if let Some(k) = self.keys.iter().find(|k| k.name == canonical) {
             out.push(k.name);
         }
-        out.extend(
-            self.keys
-                .iter()
-                .filter(|k| k.canonical == canonical && k.name != canonical)
-                .map(|k| k.name),
-        );
+        out.extend(self.keys.iter().filter(|k| k.canonical == canonical && k.name != canonical).map(|k| k.name));
         out
     }
 
@@ -322,17 +310,8 @@ pub struct Visit<'a> {
 pub fn walk(map: &Map, block: &'static Block, version: NatsVersion, f: &mut dyn FnMut(&Visit)) {
     for_each_map(map, block, version, &mut |m, b, path| {
         for entry in &m.entries {
-            let here = if path.is_empty() {
-                entry.key.clone()
-            } else {
-                format!("{path}.{}", entry.key)
-            };
-            f(&Visit {
-                entry,
-                block: b,
-                key: b.lookup(&entry.key),
-                path: &here,
-            });
+            let here = if path.is_empty() { entry.key.clone() } else { format!("{path}.{}", entry.key) };
+            f(&Visit { entry, block: b, key: b.lookup(&entry.key), path: &here });
         }
     });
 }
@@ -356,11 +335,7 @@ pub fn for_each_map(
             let Some(key) = block.lookup(&entry.key).filter(|k| k.known_in(version)) else {
                 continue;
             };
-            let here = if path.is_empty() {
-                entry.key.clone()
-            } else {
-                format!("{path}.{}", entry.key)
-            };
+            let here = if path.is_empty() { entry.key.clone() } else { format!("{path}.{}", entry.key) };
             match &entry.value.kind {
                 ValueKind::Map(m) => {
                     if let Some(b) = key.ty.block().and_then(block_of) {
@@ -404,27 +379,13 @@ mod tests {
     fn table_is_consistent() {
         let mut spellings = 0;
         for b in BLOCKS {
-            assert!(
-                b.keys.windows(2).all(|w| w[0].name < w[1].name),
-                "keys of `{}` not sorted",
-                b.path
-            );
+            assert!(b.keys.windows(2).all(|w| w[0].name < w[1].name), "keys of `{}` not sorted", b.path);
             for k in b.keys {
                 spellings += 1;
-                assert!(
-                    b.keys.iter().any(|c| c.name == k.canonical),
-                    "`{}` aliases unknown `{}`",
-                    k.name,
-                    k.canonical
-                );
+                assert!(b.keys.iter().any(|c| c.name == k.canonical), "`{}` aliases unknown `{}`", k.name, k.canonical);
                 each_ty(&k.ty, &mut |t| {
                     if let Ty::Block(p) = t {
-                        assert!(
-                            block(p).is_some(),
-                            "`{}.{}` refers to missing block `{p}`",
-                            b.path,
-                            k.name
-                        );
+                        assert!(block(p).is_some(), "`{}.{}` refers to missing block `{p}`", b.path, k.name);
                     }
                 });
             }
@@ -439,29 +400,17 @@ mod tests {
         let top = top();
         assert_eq!(top.lookup("PORT").unwrap().canonical, "port");
         assert_eq!(top.lookup("leaf").unwrap().canonical, "leafnodes");
-        assert_eq!(
-            top.lookup("no_sys_acc").unwrap().canonical,
-            "no_system_account"
-        );
+        assert_eq!(top.lookup("no_sys_acc").unwrap().canonical, "no_system_account");
         assert!(top.lookup("js_domain").is_none());
         let resolver = block("resolver").unwrap();
         assert_eq!(resolver.key_match, KeyMatch::Exact);
         assert_eq!(resolver.unknown, UnknownPolicy::Ignored);
         assert!(resolver.lookup("DIR").is_none());
         assert!(!block("tls").unwrap().variable_exemption);
-        assert_eq!(
-            block("accounts").unwrap().lookup("ANY").unwrap().ty,
-            Ty::Block("accounts.<name>")
-        );
+        assert_eq!(block("accounts").unwrap().lookup("ANY").unwrap().ty, Ty::Block("accounts.<name>"));
         let remotes = block("leafnodes.remotes[]").unwrap();
         assert_eq!(remotes.spellings("url"), vec!["url", "urls"]);
-        assert_eq!(
-            remotes.lookup("seed").unwrap().since,
-            Some(NatsVersion::new(2, 10, 29))
-        );
-        assert!(!remotes
-            .lookup("seed")
-            .unwrap()
-            .known_in(NatsVersion::V2_9_10));
+        assert_eq!(remotes.lookup("seed").unwrap().since, Some(NatsVersion::new(2, 10, 29)));
+        assert!(!remotes.lookup("seed").unwrap().known_in(NatsVersion::V2_9_10));
     }
 }

@@ -50,11 +50,9 @@ crate::declare_rule! {
 }
 
 /// Label of findings that `nats-server -t` reports (the agreement script keys on these words).
-pub const LABEL_CHECKED: &str =
-    "nats-server rejects this while reading the config (`nats-server -t` reports it)";
+pub const LABEL_CHECKED: &str = "nats-server rejects this while reading the config (`nats-server -t` reports it)";
 /// Label of findings that only make the server fail at startup.
-pub const LABEL_STARTUP: &str =
-    "nats-server refuses to start with this (`nats-server -t` does not report it)";
+pub const LABEL_STARTUP: &str = "nats-server refuses to start with this (`nats-server -t` does not report it)";
 
 /// Keys whose values are secrets: never quoted back in messages.
 const SECRET_KEYS: &[&str] = &[
@@ -84,13 +82,7 @@ struct Bad {
 
 impl Bad {
     fn new(span: Span, message: String) -> Self {
-        Bad {
-            span,
-            message,
-            help: None,
-            startup_only: false,
-            severity: Severity::Error,
-        }
+        Bad { span, message, help: None, startup_only: false, severity: Severity::Error }
     }
     fn help(mut self, h: impl Into<String>) -> Self {
         self.help = Some(h.into());
@@ -112,9 +104,7 @@ impl Bad {
         } else {
             LABEL_CHECKED
         };
-        let d = Diagnostic::new(META.name, self.span, self.message)
-            .with_label(label)
-            .with_severity(self.severity);
+        let d = Diagnostic::new(META.name, self.span, self.message).with_label(label).with_severity(self.severity);
         match self.help {
             Some(h) => d.with_help(h),
             None => d,
@@ -175,30 +165,18 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// All findings of this rule on one config (used by `check` and by tests).
-pub fn check_config(
-    cfg: &ParsedConfig,
-    db: &SourceDb,
-    version: NatsVersion,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check_config(cfg: &ParsedConfig, db: &SourceDb, version: NatsVersion, out: &mut Vec<Diagnostic>) {
     // A config the parser rejects never reaches nats-server's value checks.
     if !cfg.ok {
         return;
     }
-    let clustered = keys::get(&cfg.root, keys::top(), "cluster")
-        .and_then(Value::as_map)
-        .is_some();
+    let clustered = keys::get(&cfg.root, keys::top(), "cluster").and_then(Value::as_map).is_some();
     keys::walk(&cfg.root, keys::top(), version, &mut |v| {
         let Some(k) = v.key.filter(|k| k.known_in(version)) else {
             return;
         };
         let lower = v.entry.key.to_ascii_lowercase();
-        let c = Cx {
-            db,
-            version,
-            key: &v.entry.key,
-            secret: SECRET_KEYS.contains(&lower.as_str()),
-        };
+        let c = Cx { db, version, key: &v.entry.key, secret: SECRET_KEYS.contains(&lower.as_str()) };
         if let Err(bad) = conforms(&c, &v.entry.value, &k.ty) {
             out.push(bad.into_diag());
             return;
@@ -226,19 +204,9 @@ fn expected(ty: &Ty) -> String {
         Ty::Url => "a URL string".into(),
         Ty::Subject => "a subject string".into(),
         Ty::Enum { values, .. } => {
-            format!(
-                "one of {}",
-                values
-                    .iter()
-                    .map(|v| format!("`{v}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            format!("one of {}", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
         }
-        Ty::Block(p) => format!(
-            "a map (`{} {{}}`)",
-            p.rsplit('.').next().unwrap_or(p).trim_end_matches("[]")
-        ),
+        Ty::Block(p) => format!("a map (`{} {{}}`)", p.rsplit('.').next().unwrap_or(p).trim_end_matches("[]")),
         Ty::FreeMap(_) | Ty::AnyMap => "a map".into(),
         Ty::Array(_) => "an array".into(),
         Ty::OneOf(alts) => {
@@ -259,10 +227,7 @@ fn expected(ty: &Ty) -> String {
 /// Checks a value's type and format (nats-conf-format.md §3.1).
 fn conforms(c: &Cx, v: &Value, ty: &Ty) -> Result<(), Bad> {
     let mismatch = || {
-        let mut bad = Bad::new(
-            v.span,
-            format!("`{}` must be {}, not {}", c.key, expected(ty), c.found(v)),
-        );
+        let mut bad = Bad::new(v.span, format!("`{}` must be {}, not {}", c.key, expected(ty), c.found(v)));
         if let Some(h) = quoting_help(c, v, ty) {
             bad = bad.help(h);
         }
@@ -292,8 +257,9 @@ fn conforms(c: &Cx, v: &Value, ty: &Ty) -> Result<(), Bad> {
             if role.is_valid(s.trim()) {
                 Ok(())
             } else {
-                Err(Bad::new(v.span, format!("`{}` is not {}", c.key, role.describe()))
-                    .help("copy the key from `nsc` or `nk` output; a key of another role or with a typo fails its checksum"))
+                Err(Bad::new(v.span, format!("`{}` is not {}", c.key, role.describe())).help(
+                    "copy the key from `nsc` or `nk` output; a key of another role or with a typo fails its checksum",
+                ))
             }
         }
         (Ty::ResolverStr, ValueKind::String(s)) => {
@@ -301,8 +267,11 @@ fn conforms(c: &Cx, v: &Value, ty: &Ty) -> Result<(), Bad> {
             if u == "MEM" || u == "MEMORY" || (u.starts_with("URL(") && u.ends_with(')')) {
                 Ok(())
             } else {
-                Err(Bad::new(v.span, format!("`{}` must be `MEM`, `MEMORY` or `URL(\"...\")`, not {}", c.key, c.found(v)))
-                    .help("use one of those forms, or a `resolver { type: full, dir: ... }` map"))
+                Err(Bad::new(
+                    v.span,
+                    format!("`{}` must be `MEM`, `MEMORY` or `URL(\"...\")`, not {}", c.key, c.found(v)),
+                )
+                .help("use one of those forms, or a `resolver { type: full, dir: ... }` map"))
             }
         }
         (Ty::Int, ValueKind::Integer(_)) => Ok(()),
@@ -327,14 +296,14 @@ fn conforms(c: &Cx, v: &Value, ty: &Ty) -> Result<(), Bad> {
         (Ty::Duration, ValueKind::Integer(_)) => Ok(()), // seconds with a warning: silent-value-loss
         (Ty::Duration | Ty::DurationStr { .. } | Ty::Timeout, ValueKind::String(s)) => match go_duration_secs(s) {
             Some(secs) => match ty {
-                Ty::DurationStr { min_secs: Some(m) } if secs < *m as f64 => Err(Bad::new(
-                    v.span,
-                    format!("`{}` must be at least {}s, not `{s}`", c.key, m),
-                )),
+                Ty::DurationStr { min_secs: Some(m) } if secs < *m as f64 => {
+                    Err(Bad::new(v.span, format!("`{}` must be at least {}s, not `{s}`", c.key, m)))
+                }
                 _ => Ok(()),
             },
-            None => Err(Bad::new(v.span, format!("`{}` is not a valid duration: {}", c.key, c.found(v)))
-                .help("use a Go duration: a number with a unit `ns`, `us`, `ms`, `s`, `m` or `h`, e.g. `30s`, `1m30s`")),
+            None => Err(Bad::new(v.span, format!("`{}` is not a valid duration: {}", c.key, c.found(v))).help(
+                "use a Go duration: a number with a unit `ns`, `us`, `ms`, `s`, `m` or `h`, e.g. `30s`, `1m30s`",
+            )),
         },
         (Ty::Timeout, ValueKind::Integer(_) | ValueKind::Float(_)) => Ok(()),
         (Ty::Size, ValueKind::Integer(_)) => Ok(()),
@@ -353,7 +322,10 @@ fn conforms(c: &Cx, v: &Value, ty: &Ty) -> Result<(), Bad> {
                 Ok(())
             } else {
                 Err(Bad::new(v.span, format!("`{}` must be a port number or `host:port`, not {}", c.key, c.found(v)))
-                    .help(format!("write the port as a number (`{}: 4222`) or give a host (`\"0.0.0.0:4222\"`)", c.key)))
+                    .help(format!(
+                        "write the port as a number (`{}: 4222`) or give a host (`\"0.0.0.0:4222\"`)",
+                        c.key
+                    )))
             }
         }
         (Ty::Url, ValueKind::String(s)) => match url_problem(s) {
@@ -397,10 +369,8 @@ fn conforms(c: &Cx, v: &Value, ty: &Ty) -> Result<(), Bad> {
 fn same_shape(ty: &Ty, v: &Value) -> bool {
     matches!(
         (ty, &v.kind),
-        (
-            Ty::Enum { .. } | Ty::DurationStr { .. } | Ty::Duration | Ty::ResolverStr | Ty::Size,
-            ValueKind::String(_)
-        ) | (Ty::IntRange { .. }, ValueKind::Integer(_))
+        (Ty::Enum { .. } | Ty::DurationStr { .. } | Ty::Duration | Ty::ResolverStr | Ty::Size, ValueKind::String(_))
+            | (Ty::IntRange { .. }, ValueKind::Integer(_))
     )
 }
 
@@ -414,28 +384,17 @@ fn quoting_help(c: &Cx, v: &Value, ty: &Ty) -> Option<String> {
         ValueKind::String(s) => {
             let t = s.trim();
             let is_int = t.parse::<i64>().is_ok();
-            let is_bool = matches!(
-                t.to_ascii_lowercase().as_str(),
-                "true" | "false" | "yes" | "no" | "on" | "off"
-            );
-            if is_int
-                && wants(&|t| matches!(t, Ty::Int | Ty::IntRange { .. } | Ty::Size | Ty::Timeout))
-            {
+            let is_bool = matches!(t.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off");
+            if is_int && wants(&|t| matches!(t, Ty::Int | Ty::IntRange { .. } | Ty::Size | Ty::Timeout)) {
                 return Some(format!("remove the quotes: `{}: {t}`", c.key));
             }
             if is_bool && wants(&|t| matches!(t, Ty::Bool)) {
-                return Some(format!(
-                    "remove the quotes: `{}: {}`",
-                    c.key,
-                    t.to_ascii_lowercase()
-                ));
+                return Some(format!("remove the quotes: `{}: {}`", c.key, t.to_ascii_lowercase()));
             }
             None
         }
         ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Bool(_)
-            if wants(&|t| {
-                matches!(t, Ty::Str | Ty::Name | Ty::JsDomain | Ty::Subject | Ty::Url)
-            }) =>
+            if wants(&|t| matches!(t, Ty::Str | Ty::Name | Ty::JsDomain | Ty::Subject | Ty::Url)) =>
         {
             if c.secret {
                 Some("quote the value: unquoted digits and `true`/`yes`/`no`/`on`/`off` are not strings".into())
@@ -457,8 +416,8 @@ fn semantic(c: &Cx, block: &str, k: &Key, v: &Value, clustered: bool) -> Option<
                 "cluster" => "cluster name",
                 _ => "gateway name",
             };
-            let bad = Bad::new(v.span, format!("{what} `{s}` contains a space"))
-                .help("remove the spaces (use `-` or `_`)");
+            let bad =
+                Bad::new(v.span, format!("{what} `{s}` contains a space")).help("remove the spaces (use `-` or `_`)");
             if c.version.at_least(NatsVersion::new(2, 11, 0)) {
                 Some(bad)
             } else {
@@ -468,34 +427,23 @@ fn semantic(c: &Cx, block: &str, k: &Key, v: &Value, clustered: bool) -> Option<
             }
         }
         ("jetstream", "domain") => {
-            let bad_char = s
-                .chars()
-                .find(|ch| matches!(ch, '.' | '*' | '>') || ch.is_whitespace());
+            let bad_char = s.chars().find(|ch| matches!(ch, '.' | '*' | '>') || ch.is_whitespace());
             bad_char.map(|ch| {
                 Bad::new(v.span, format!("JetStream domain `{s}` contains `{}`", ch.escape_default()))
                     .help("a domain is one subject token (`$JS.<domain>.API`): no `.`, `*`, `>` or whitespace")
                     .startup()
             })
         }
-        ("mappings", _) | ("mapping_dest", "dest")
-            if s.matches("{{").count() != s.matches("}}").count() =>
-        {
+        ("mappings", _) | ("mapping_dest", "dest") if s.matches("{{").count() != s.matches("}}").count() => {
             let bad = Bad::new(v.span, format!("mapping destination `{s}` has an unclosed `{{{{`"))
                 .help("quote the destination: an unquoted `}` ends the map (`\"orders.central.{{wildcard(1)}}\"`)");
             // 2.9.10 rejects the destination (`not using all of the token wildcard(s)`); 2.15.1 accepts it as written.
-            Some(if c.version.at_least(NatsVersion::new(2, 10, 0)) {
-                bad.warning()
-            } else {
-                bad
-            })
+            Some(if c.version.at_least(NatsVersion::new(2, 10, 0)) { bad.warning() } else { bad })
         }
         ("jetstream", "extension_hint") if s != "will_extend" && s != "no_extend" => {
-            let bad = Bad::new(
-                v.span,
-                format!("`extension_hint` must be `will_extend` or `no_extend`, not `{s}`"),
-            )
-            .help("use `will_extend` or `no_extend` (exact spelling)")
-            .startup();
+            let bad = Bad::new(v.span, format!("`extension_hint` must be `will_extend` or `no_extend`, not `{s}`"))
+                .help("use `will_extend` or `no_extend` (exact spelling)")
+                .startup();
             Some(if clustered { bad } else { bad.warning() })
         }
         _ => None,
@@ -506,19 +454,15 @@ fn semantic(c: &Cx, block: &str, k: &Key, v: &Value, clustered: bool) -> Option<
 fn whole_config(root: &Map, out: &mut Vec<Diagnostic>) {
     let top = keys::top();
     // `store_dir` at the top level and in `jetstream {}` (opts.go:1312-1318, 2690-2695).
-    if let (Some(a), Some(js)) = (
-        keys::entry(root, top, "store_dir"),
-        keys::get(root, top, "jetstream").and_then(Value::as_map),
-    ) {
+    if let (Some(a), Some(js)) =
+        (keys::entry(root, top, "store_dir"), keys::get(root, top, "jetstream").and_then(Value::as_map))
+    {
         if let Some(b) = keys::block("jetstream").and_then(|jb| keys::entry(js, jb, "store_dir")) {
             out.push(
-                Bad::new(
-                    b.key_span,
-                    "`store_dir` is set both at the top level and in `jetstream {}`".into(),
-                )
-                .help("keep one `store_dir` (nats-server: `Duplicate 'store_dir' configuration`)")
-                .into_diag()
-                .with_related(a.key_span, "top-level `store_dir`"),
+                Bad::new(b.key_span, "`store_dir` is set both at the top level and in `jetstream {}`".into())
+                    .help("keep one `store_dir` (nats-server: `Duplicate 'store_dir' configuration`)")
+                    .into_diag()
+                    .with_related(a.key_span, "top-level `store_dir`"),
             );
         }
     }
@@ -531,25 +475,13 @@ fn whole_config(root: &Map, out: &mut Vec<Diagnostic>) {
         let token = keys::entry(auth, ab, "token");
         let users = keys::entry(auth, ab, "users");
         let msg = match (user, token, users) {
-            (Some(_), Some(t), _) => Some((
-                t.key_span,
-                "`authorization` has both a user/password and a `token`",
-            )),
-            (_, Some(t), Some(_)) => {
-                Some((t.key_span, "`authorization` has both a `token` and `users`"))
-            }
-            (Some(u), None, Some(_)) => Some((
-                u.key_span,
-                "`authorization` has both a single `user` and `users`",
-            )),
+            (Some(_), Some(t), _) => Some((t.key_span, "`authorization` has both a user/password and a `token`")),
+            (_, Some(t), Some(_)) => Some((t.key_span, "`authorization` has both a `token` and `users`")),
+            (Some(u), None, Some(_)) => Some((u.key_span, "`authorization` has both a single `user` and `users`")),
             _ => None,
         };
         if let Some((span, m)) = msg {
-            out.push(
-                Bad::new(span, m.into())
-                    .help("use one form of authentication in `authorization {}`")
-                    .into_diag(),
-            );
+            out.push(Bad::new(span, m.into()).help("use one form of authentication in `authorization {}`").into_diag());
         }
     }
     // A `resolver {}` map needs `dir` (opts.go:1615-1627; 2.9.10: `dir has no value`).
@@ -568,9 +500,7 @@ fn whole_config(root: &Map, out: &mut Vec<Diagnostic>) {
     if let Some(accs) = keys::get(root, top, "accounts").and_then(Value::as_map) {
         for e in accs.entries.iter().filter(|e| e.key == "$G") {
             out.push(
-                Bad::new(e.key_span, "account name `$G` is reserved".into())
-                    .help("rename the account")
-                    .into_diag(),
+                Bad::new(e.key_span, "account name `$G` is reserved".into()).help("rename the account").into_diag(),
             );
         }
     }
@@ -590,18 +520,14 @@ pub fn go_duration_secs(s: &str) -> Option<f64> {
     }
     let mut total = 0.0;
     while !rest.is_empty() {
-        let num_end = rest
-            .find(|ch: char| !ch.is_ascii_digit() && ch != '.')
-            .unwrap_or(rest.len());
+        let num_end = rest.find(|ch: char| !ch.is_ascii_digit() && ch != '.').unwrap_or(rest.len());
         let num = &rest[..num_end];
         if num.is_empty() || num == "." || num.matches('.').count() > 1 {
             return None;
         }
         let n: f64 = num.parse().ok()?;
         rest = &rest[num_end..];
-        let unit_end = rest
-            .find(|ch: char| ch.is_ascii_digit() || ch == '.')
-            .unwrap_or(rest.len());
+        let unit_end = rest.find(|ch: char| ch.is_ascii_digit() || ch == '.').unwrap_or(rest.len());
         let mult = match &rest[..unit_end] {
             "ns" => 1e-9,
             "us" | "µs" | "μs" => 1e-6,
@@ -634,10 +560,7 @@ fn url_problem(s: &str) -> Option<String> {
     }
     let (_, after) = s.split_once("://")?;
     let authority = after.split(['/', '?', '#']).next().unwrap_or("");
-    let hostport = authority
-        .rsplit_once('@')
-        .map(|(_, h)| h)
-        .unwrap_or(authority);
+    let hostport = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
     if hostport.contains(' ') {
         return Some(format!("the host `{hostport}` contains a space"));
     }
@@ -647,9 +570,7 @@ fn url_problem(s: &str) -> Option<String> {
         hostport.rsplit_once(':').map(|(_, p)| p)
     };
     match port {
-        Some(p) if !p.chars().all(|ch| ch.is_ascii_digit()) => {
-            Some(format!("the port `{p}` is not a number"))
-        }
+        Some(p) if !p.chars().all(|ch| ch.is_ascii_digit()) => Some(format!("the port `{p}` is not a number")),
         _ => None,
     }
 }

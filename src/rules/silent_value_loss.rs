@@ -62,12 +62,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// All findings of this rule on one config.
-pub fn check_config(
-    cfg: &ParsedConfig,
-    db: &SourceDb,
-    version: NatsVersion,
-    out: &mut Vec<Diagnostic>,
-) {
+pub fn check_config(cfg: &ParsedConfig, db: &SourceDb, version: NatsVersion, out: &mut Vec<Diagnostic>) {
     let mut files: Vec<FileId> = vec![cfg.file];
     files.extend(cfg.includes.iter().copied());
     for f in files {
@@ -81,22 +76,13 @@ pub fn check_config(
         if block.unknown == UnknownPolicy::Ignored {
             for e in m.entries.iter().filter(|e| block.lookup(&e.key).is_none()) {
                 out.push(
-                    Diagnostic::new(
-                        META.name,
-                        e.key_span,
-                        format!("`{}` is ignored in `{}`", e.key, block.path),
-                    )
-                    .with_label("nats-server never reads this key")
-                    .with_help(format!(
-                        "`{}` only reads {} (exact spelling)",
-                        block.path,
-                        block
-                            .keys
-                            .iter()
-                            .map(|k| format!("`{}`", k.name))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
+                    Diagnostic::new(META.name, e.key_span, format!("`{}` is ignored in `{}`", e.key, block.path))
+                        .with_label("nats-server never reads this key")
+                        .with_help(format!(
+                            "`{}` only reads {} (exact spelling)",
+                            block.path,
+                            block.keys.iter().map(|k| format!("`{}`", k.name)).collect::<Vec<_>>().join(", ")
+                        )),
                 );
             }
         }
@@ -107,9 +93,7 @@ pub fn check_config(
             return;
         };
         duration_traps(db, &v.entry.key, &k.ty, &v.entry.value, out);
-        if k.canonical == "timeout"
-            && matches!(v.block.path, "authorization" | "leafnodes.authorization")
-        {
+        if k.canonical == "timeout" && matches!(v.block.path, "authorization" | "leafnodes.authorization") {
             high_auth_timeout(db, version, &v.entry.key, &v.entry.value, out);
         }
     });
@@ -133,18 +117,12 @@ fn duplicates(m: &Map, block: &keys::Block, out: &mut Vec<Diagnostic>) {
             let e = &m.entries[i];
             let (message, help) = if e.key == last.key {
                 (
-                    format!(
-                        "`{}` is set again later in the same block; this value is dropped",
-                        e.key
-                    ),
+                    format!("`{}` is set again later in the same block; this value is dropped", e.key),
                     "remove one of the two entries (nats-server keeps the last one)".to_string(),
                 )
             } else {
                 (
-                    format!(
-                        "`{}` and `{}` are the same key to nats-server; which one wins is random",
-                        e.key, last.key
-                    ),
+                    format!("`{}` and `{}` are the same key to nats-server; which one wins is random", e.key, last.key),
                     format!("keep only one of `{}` and `{}`", e.key, last.key),
                 )
             };
@@ -159,8 +137,7 @@ fn duplicates(m: &Map, block: &keys::Block, out: &mut Vec<Diagnostic>) {
 }
 
 /// Suffix of an unquoted size integer, e.g. `m` of `2m`.
-static SIZE_INT: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"^-?[0-9]+([kKmMgGtTpPeE][bBiI]*)$").expect("valid regex"));
+static SIZE_INT: Lazy<Regex> = Lazy::new(|| Regex::new(r"^-?[0-9]+([kKmMgGtTpPeE][bBiI]*)$").expect("valid regex"));
 
 /// `2m` meant as minutes, and integers where a duration is expected.
 fn duration_traps(db: &SourceDb, key: &str, ty: &Ty, v: &Value, out: &mut Vec<Diagnostic>) {
@@ -192,7 +169,9 @@ fn duration_traps(db: &SourceDb, key: &str, ty: &Ty, v: &Value, out: &mut Vec<Di
                 } else {
                     "not a duration"
                 })
-                .with_help(format!("quote the duration (`{key}: \"{text}\"`) or use a Go duration with a unit such as `s`, `m`, `h`")),
+                .with_help(format!(
+                    "quote the duration (`{key}: \"{text}\"`) or use a Go duration with a unit such as `s`, `m`, `h`"
+                )),
             );
             return;
         }
@@ -208,13 +187,7 @@ fn duration_traps(db: &SourceDb, key: &str, ty: &Ty, v: &Value, out: &mut Vec<Di
 
 /// `authorization { timeout: 120 }`: seconds above 60 draw a warning since 2.11.2 (opts.go:4592-4594,
 /// 2973-2975), which makes `nats-server -t` fail; often an unquoted `2m` (2000000) behind it.
-fn high_auth_timeout(
-    db: &SourceDb,
-    version: NatsVersion,
-    key: &str,
-    v: &Value,
-    out: &mut Vec<Diagnostic>,
-) {
+fn high_auth_timeout(db: &SourceDb, version: NatsVersion, key: &str, v: &Value, out: &mut Vec<Diagnostic>) {
     let secs = match v.kind {
         ValueKind::Integer(i) => i as f64,
         ValueKind::Float(f) => f,
@@ -229,21 +202,15 @@ fn high_auth_timeout(
         return; // already reported as a size suffix read as seconds
     }
     out.push(
-        Diagnostic::new(
-            META.name,
-            v.span,
-            format!("`{key}` of {secs} seconds is above 60"),
-        )
-        .with_label("nats-server warns the timeout is high; `nats-server -t` fails on it")
-        .with_help("authentication timeouts are seconds: keep it under 60"),
+        Diagnostic::new(META.name, v.span, format!("`{key}` of {secs} seconds is above 60"))
+            .with_label("nats-server warns the timeout is high; `nats-server -t` fails on it")
+            .with_help("authentication timeouts are seconds: keep it under 60"),
     );
 }
 
-static ABS_INCLUDE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r#"(?mi)^[ \t]*include[ \t]+["']?(/[^"'\s;}]*)"#).expect("valid regex")
-});
-static BCRYPT: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?m)(^|[\s:=\[,])(\$2[by]\$)").expect("valid regex"));
+static ABS_INCLUDE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r#"(?mi)^[ \t]*include[ \t]+["']?(/[^"'\s;}]*)"#).expect("valid regex"));
+static BCRYPT: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?m)(^|[\s:=\[,])(\$2[by]\$)").expect("valid regex"));
 
 /// Traps visible in the text only: absolute include paths and unquoted `$2b$`/`$2y$` hashes.
 fn text_traps(db: &SourceDb, file: FileId, out: &mut Vec<Diagnostic>) {
@@ -272,10 +239,7 @@ fn text_traps(db: &SourceDb, file: FileId, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 META.name,
                 Span::new(file, m.start(), m.end()),
-                format!(
-                    "unquoted bcrypt hash starting `{}` is read as a variable reference",
-                    m.as_str()
-                ),
+                format!("unquoted bcrypt hash starting `{}` is read as a variable reference", m.as_str()),
             )
             .with_label("only `$2a$` hashes may be unquoted")
             .with_help("quote the hash: `password: \"$2b$...\"`"),

@@ -64,11 +64,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         keys::walk(&cfg.root, keys::top(), version, &mut |v| {
             let e = v.entry;
-            let container = v
-                .path
-                .strip_suffix(e.key.as_str())
-                .unwrap_or("")
-                .trim_end_matches('.');
+            let container = v.path.strip_suffix(e.key.as_str()).unwrap_or("").trim_end_matches('.');
             let exempt = v.block.variable_exemption && e.used_as_variable;
             match v.key {
                 Some(k) if !k.known_in(version) => {
@@ -78,14 +74,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 Some(_) => {}
                 None if v.block.unknown != UnknownPolicy::Error || exempt => {}
-                None => found.push(unknown(
-                    &e.key,
-                    e.used_as_variable,
-                    v.block,
-                    container,
-                    version,
-                    e.key_span,
-                )),
+                None => found.push(unknown(&e.key, e.used_as_variable, v.block, container, version, e.key_span)),
             }
         });
     }
@@ -104,26 +93,15 @@ fn where_(container: &str) -> String {
     }
 }
 
-fn too_new(
-    key: &str,
-    k: &Key,
-    container: &str,
-    version: NatsVersion,
-    span: crate::span::Span,
-) -> Diagnostic {
+fn too_new(key: &str, k: &Key, container: &str, version: NatsVersion, span: crate::span::Span) -> Diagnostic {
     let since = k.since.map(|s| s.to_string()).unwrap_or_default();
     Diagnostic::new(
         META.name,
         span,
-        format!(
-            "`{key}` {} is unknown to nats-server {version}: it was added by {since}",
-            where_(container)
-        ),
+        format!("`{key}` {} is unknown to nats-server {version}: it was added by {since}", where_(container)),
     )
     .with_label(format!("nats-server {version} rejects this: unknown field"))
-    .with_help(format!(
-        "target nats-server {since} or later (`--nats-version`), or remove the key for {version}"
-    ))
+    .with_help(format!("target nats-server {since} or later (`--nats-version`), or remove the key for {version}"))
 }
 
 fn unknown(
@@ -136,17 +114,14 @@ fn unknown(
 ) -> Diagnostic {
     let lower = key.to_ascii_lowercase();
     let message = format!("unknown key `{key}` {}", where_(container));
-    let d = Diagnostic::new(META.name, span, message)
-        .with_label("nats-server rejects this: unknown field");
+    let d = Diagnostic::new(META.name, span, message).with_label("nats-server rejects this: unknown field");
     if is_variable {
         return d.with_help(format!(
             "`{container}` accepts no extra keys, not even variables: define `{key}` at the top level"
         ));
     }
     if block.is_top() && (lower == "js_domain" || lower == "jsdomain" || lower == "js-domain") {
-        return d.with_help(
-            "nats-server has no top-level `js_domain`: set the domain in `jetstream { domain: ... }`",
-        );
+        return d.with_help("nats-server has no top-level `js_domain`: set the domain in `jetstream { domain: ... }`");
     }
     if key == "}" {
         return d.with_help("a stray `}` is read as a key: remove it or balance the braces");
@@ -157,13 +132,8 @@ fn unknown(
     if block.is_top() {
         for home in HOMES {
             if let Some(b) = keys::block(home) {
-                if b.unknown == UnknownPolicy::Error
-                    && b.lookup(key).is_some_and(|k| k.known_in(version))
-                {
-                    return d.with_help(format!(
-                        "`{key}` is a key of `{}`: move it into that block",
-                        b.path
-                    ));
+                if b.unknown == UnknownPolicy::Error && b.lookup(key).is_some_and(|k| k.known_in(version)) {
+                    return d.with_help(format!("`{key}` is a key of `{}`: move it into that block", b.path));
                 }
             }
         }
@@ -175,16 +145,8 @@ fn unknown(
 fn did_you_mean(key: &str, block: &Block, version: NatsVersion) -> Option<&'static str> {
     let normalized = key.replace('-', "_");
     let mut best: Option<(f64, &'static str)> = None;
-    for k in block
-        .keys
-        .iter()
-        .filter(|k| k.known_in(version) && !k.is_placeholder())
-    {
-        let score = if k.name == normalized {
-            1.0
-        } else {
-            strsim::jaro_winkler(&normalized, k.name)
-        };
+    for k in block.keys.iter().filter(|k| k.known_in(version) && !k.is_placeholder()) {
+        let score = if k.name == normalized { 1.0 } else { strsim::jaro_winkler(&normalized, k.name) };
         if best.map_or(true, |(s, _)| score > s) {
             best = Some((score, k.name));
         }
@@ -199,19 +161,10 @@ mod tests {
     #[test]
     fn suggests_close_spellings() {
         let top = keys::top();
-        assert_eq!(
-            did_you_mean("server-name", top, NatsVersion::NEWEST),
-            Some("server_name")
-        );
-        assert_eq!(
-            did_you_mean("max_payloads", top, NatsVersion::NEWEST),
-            Some("max_payload")
-        );
+        assert_eq!(did_you_mean("server-name", top, NatsVersion::NEWEST), Some("server_name"));
+        assert_eq!(did_you_mean("max_payloads", top, NatsVersion::NEWEST), Some("max_payload"));
         assert_eq!(did_you_mean("zzz", top, NatsVersion::NEWEST), None);
         let js = keys::block("jetstream").unwrap();
-        assert_eq!(
-            did_you_mean("domian", js, NatsVersion::NEWEST),
-            Some("domain")
-        );
+        assert_eq!(did_you_mean("domian", js, NatsVersion::NEWEST), Some("domain"));
     }
 }
