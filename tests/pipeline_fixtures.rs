@@ -57,7 +57,7 @@ fn compose_and_kubernetes_make_one_model() {
         .unwrap();
     assert_eq!(op.sidecar, Some(side.id));
 
-    assert_eq!(out.model.hosts.len(), 3);
+    assert_eq!(out.model.hosts.len(), 4);
     assert_eq!(out.model.wadms.len(), 2);
     let errors: Vec<_> = out
         .diagnostics

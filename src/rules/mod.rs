@@ -73,6 +73,11 @@ macro_rules! declare_rule {
 mod cluster_domain_mismatch;
 mod cluster_name_collision;
 mod duplicate_server_name;
+mod host_analysis;
+mod host_js_domain_mismatch;
+mod host_js_domain_missing;
+mod host_js_domain_unknown;
+mod host_nats_unresolved;
 mod include_cycle;
 mod include_not_found;
 mod include_outside_root;
@@ -82,6 +87,7 @@ mod js_account_disabled;
 mod js_domain_duplicate;
 mod js_domain_missing;
 mod js_domain_shadowed;
+mod js_home_unreachable;
 mod js_system_account_split;
 mod leaf_remote_unresolved;
 mod leaf_remote_wrong_port;
@@ -98,6 +104,10 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &cluster_domain_mismatch::META, check: Some(cluster_domain_mismatch::check) },
     Rule { meta: &cluster_name_collision::META, check: Some(cluster_name_collision::check) },
     Rule { meta: &duplicate_server_name::META, check: Some(duplicate_server_name::check) },
+    Rule { meta: &host_js_domain_mismatch::META, check: Some(host_js_domain_mismatch::check) },
+    Rule { meta: &host_js_domain_missing::META, check: Some(host_js_domain_missing::check) },
+    Rule { meta: &host_js_domain_unknown::META, check: Some(host_js_domain_unknown::check) },
+    Rule { meta: &host_nats_unresolved::META, check: Some(host_nats_unresolved::check) },
     Rule { meta: &include_cycle::META, check: None },
     Rule { meta: &include_not_found::META, check: None },
     Rule { meta: &include_outside_root::META, check: None },
@@ -107,6 +117,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &js_domain_duplicate::META, check: Some(js_domain_duplicate::check) },
     Rule { meta: &js_domain_missing::META, check: Some(js_domain_missing::check) },
     Rule { meta: &js_domain_shadowed::META, check: Some(js_domain_shadowed::check) },
+    Rule { meta: &js_home_unreachable::META, check: Some(js_home_unreachable::check) },
     Rule { meta: &js_system_account_split::META, check: Some(js_system_account_split::check) },
     Rule { meta: &leaf_remote_unresolved::META, check: Some(leaf_remote_unresolved::check) },
     Rule { meta: &leaf_remote_wrong_port::META, check: Some(leaf_remote_wrong_port::check) },

@@ -1,0 +1,121 @@
+//! Shared by the host rules (`host-*`, `js-home-unreachable`): for each wasmCloud host, the server
+//! its control connection reaches, its account, and which JetStream answers its lattice-data
+//! requests (`$JS.<d>.API` with `WASMCLOUD_JS_DOMAIN`, `$JS.API`/`$KV.` without), per
+//! truth/jetstream-leafnodes.md §4.1 and §5 rule 1. Not a rule itself.
+
+use crate::jetstream::clients::{host_entry, server_at};
+use crate::jetstream::{Outcome, Resolution, Simulator};
+use crate::model::{Host, Model, ServerId};
+use crate::rules::Context;
+use crate::topology::{InstanceId, Topology};
+use std::collections::BTreeSet;
+
+/// What a host's control connection reaches.
+pub(crate) struct HostView<'a> {
+    pub host: &'a Host,
+    /// The server the ctl connection lands on (the pod's sidecar for operator hosts).
+    pub server: Option<ServerId>,
+    pub entry: Option<InstanceId>,
+    /// The account it logs into; `None` when it cannot be told from the files.
+    pub account: Option<String>,
+    /// Who answers `$JS.<domain>.API` (or `$JS.API`) from there, when server and account are known.
+    pub home: Option<Resolution>,
+}
+
+/// One view per host, in model order.
+pub(crate) fn hosts<'a>(cx: &Context<'a>, sim: &Simulator) -> Vec<HostView<'a>> {
+    cx.model
+        .hosts
+        .iter()
+        .map(|h| {
+            let server = h
+                .sidecar
+                .or_else(|| server_at(cx.model, &h.locality, &h.ctl));
+            let entry = host_entry(cx.model, cx.topology, h);
+            let (entry_id, account) = match entry {
+                Some((i, a)) => (Some(i), a),
+                None => (None, None),
+            };
+            let home = match (entry_id, &account) {
+                (Some(i), Some(a)) => {
+                    Some(sim.resolve(i, a, h.js_domain.as_ref().map(|d| d.value.as_str())))
+                }
+                _ => None,
+            };
+            HostView {
+                host: h,
+                server,
+                entry: entry_id,
+                account,
+                home,
+            }
+        })
+        .collect()
+}
+
+/// Every JetStream domain some server declares, sorted.
+pub(crate) fn declared_domains(model: &Model) -> BTreeSet<String> {
+    model
+        .servers
+        .iter()
+        .filter(|s| s.js_enabled())
+        .filter_map(|s| s.js_domain().map(str::to_string))
+        .collect()
+}
+
+/// Domains that would get exactly one answer from the host's entry point.
+pub(crate) fn working_domains(model: &Model, sim: &Simulator, v: &HostView) -> Vec<String> {
+    let (Some(entry), Some(acc)) = (v.entry, &v.account) else {
+        return Vec::new();
+    };
+    declared_domains(model)
+        .into_iter()
+        .filter(|d| sim.resolve(entry, acc, Some(d)).outcome == Outcome::Answered)
+        .collect()
+}
+
+/// The weakly connected component of every instance (hosts of unrelated deployments are never compared).
+pub(crate) fn components(topo: &Topology) -> Vec<usize> {
+    let n = topo.instances.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    let node_to_inst: std::collections::HashMap<petgraph::graph::NodeIndex, usize> = topo
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (*n, i))
+        .collect();
+    for e in topo.graph.raw_edges() {
+        if let (Some(&a), Some(&b)) = (node_to_inst.get(&e.source()), node_to_inst.get(&e.target()))
+        {
+            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+            if ra != rb {
+                parent[ra] = rb;
+            }
+        }
+    }
+    (0..n).map(|i| find(&mut parent, i)).collect()
+}
+
+/// `a`, `b` and `c` → "`a`, `b`, `c`".
+pub(crate) fn list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|d| format!("`{d}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// True when `server` has a leaf remote that resolves to nothing in the scanned files.
+pub(crate) fn leaves_scan(cx: &Context, server: ServerId) -> bool {
+    cx.topology
+        .remotes
+        .iter()
+        .any(|r| r.server == server && r.chosen.is_none())
+}
