@@ -2,12 +2,17 @@
 
 use super::facts::{user_accounts, GLOBAL};
 use crate::model::{Endpoint, Host, Model, Server, ServerId, Wadm};
-use crate::topology::resolve::{resolve, ListenerKind, Target};
+use crate::topology::resolve::{resolve_in, Index, ListenerKind, Target};
 use crate::topology::url::DialUrl;
 use crate::topology::{InstanceId, Topology};
 
 /// The server a client dials at `endpoint` from `locality`.
 pub fn server_at(model: &Model, locality: &str, endpoint: &Endpoint) -> Option<ServerId> {
+    server_at_in(model, &Index::new(model), locality, endpoint)
+}
+
+/// [`server_at`] with a prebuilt index (the topology's).
+pub fn server_at_in(model: &Model, index: &Index, locality: &str, endpoint: &Endpoint) -> Option<ServerId> {
     let url = DialUrl {
         scheme: None,
         user: None,
@@ -15,7 +20,7 @@ pub fn server_at(model: &Model, locality: &str, endpoint: &Endpoint) -> Option<S
         host: endpoint.host.value.to_ascii_lowercase(),
         port: Some(endpoint.port.value),
     };
-    match resolve(model, locality, None, &url, ListenerKind::Client) {
+    match resolve_in(index, model, locality, None, &url, ListenerKind::Client) {
         Target::Found { server } => Some(server),
         _ => None,
     }
@@ -23,9 +28,7 @@ pub fn server_at(model: &Model, locality: &str, endpoint: &Endpoint) -> Option<S
 
 /// The account a client without a known user lands in: `$G` when the server requires no authentication.
 pub fn default_account(s: &Server, has_credentials: bool) -> Option<String> {
-    let auth = !s.global_users.is_empty()
-        || s.accounts.iter().any(|a| !a.users.is_empty())
-        || s.operator_mode;
+    let auth = !s.global_users.is_empty() || s.accounts.iter().any(|a| !a.users.is_empty()) || s.operator_mode;
     if !auth && !has_credentials {
         return Some(GLOBAL.to_string());
     }
@@ -36,34 +39,15 @@ pub fn default_account(s: &Server, has_credentials: bool) -> Option<String> {
 }
 
 /// The instance a host's control connection (where JetStream runs) enters and its account (`None` = unknown).
-pub fn host_entry(
-    model: &Model,
-    topo: &Topology,
-    host: &Host,
-) -> Option<(InstanceId, Option<String>)> {
-    let server = host
-        .sidecar
-        .or_else(|| server_at(model, &host.locality, &host.ctl))?;
+pub fn host_entry(model: &Model, topo: &Topology, host: &Host) -> Option<(InstanceId, Option<String>)> {
+    let server = host.sidecar.or_else(|| server_at_in(model, &topo.index, &host.locality, &host.ctl))?;
     let s = model.server(server);
-    Some((
-        topo.first_instance(server),
-        default_account(s, host.credentials.is_some()),
-    ))
+    Some((topo.first_instance(server), default_account(s, host.credentials.is_some())))
 }
 
 /// The instance wadm connects to (its first server) and its account.
-pub fn wadm_entry(
-    model: &Model,
-    topo: &Topology,
-    wadm: &Wadm,
-) -> Option<(InstanceId, Option<String>)> {
-    let server = wadm
-        .servers
-        .iter()
-        .find_map(|e| server_at(model, &wadm.locality, e))?;
+pub fn wadm_entry(model: &Model, topo: &Topology, wadm: &Wadm) -> Option<(InstanceId, Option<String>)> {
+    let server = wadm.servers.iter().find_map(|e| server_at_in(model, &topo.index, &wadm.locality, e))?;
     let s = model.server(server);
-    Some((
-        topo.first_instance(server),
-        default_account(s, wadm.credentials.is_some()),
-    ))
+    Some((topo.first_instance(server), default_account(s, wadm.credentials.is_some())))
 }

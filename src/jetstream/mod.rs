@@ -12,11 +12,13 @@
 pub mod clients;
 pub mod facts;
 pub mod groups;
+pub mod interest;
 pub mod links;
 pub mod map;
 mod sim;
 pub mod subject;
 
+pub use interest::{Flap, State};
 pub use sim::Simulator;
 
 use crate::topology::InstanceId;

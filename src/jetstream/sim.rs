@@ -1,45 +1,13 @@
-//! The simulator proper: interest fixpoint, flapping links, and walking one request.
+//! The simulator proper: walking one request through the precomputed interest ([`State`]).
 
 use super::facts::{self, account_js, has_api_import, is_sys};
-use super::groups::{self, Groups};
-use super::links::{ends, End};
+use super::interest::{mapped_domain, peer_cluster, side_of, State};
 use super::{api_prefix, Outcome, Resolution, Responder};
 use crate::model::{Model, Server};
 use crate::topology::{InstanceId, Topology};
 use crate::version::NatsVersion;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-
-/// A representative subject: `$JS.API.INFO` or `$JS.<d>.API.INFO`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Topic {
-    Api,
-    Domain(String),
-}
-
-impl Topic {
-    pub fn subject(&self) -> String {
-        match self {
-            Topic::Api => "$JS.API.INFO".into(),
-            Topic::Domain(d) => format!("$JS.{d}.API.INFO"),
-        }
-    }
-    fn prefix(&self) -> String {
-        match self {
-            Topic::Api => api_prefix(None),
-            Topic::Domain(d) => api_prefix(Some(d)),
-        }
-    }
-}
-
-/// Why a leaf connection keeps being closed by its hub.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Flap {
-    pub link: usize,
-    /// The hub-side instance that closes the connection.
-    pub hub: InstanceId,
-    /// The `LS+` subject it rejects (e.g. `$JS.hub.API.INFO`).
-    pub subject: String,
-}
+use std::sync::Arc;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Via {
@@ -54,67 +22,39 @@ enum Reply {
     Error,
 }
 
-/// A deployment's JetStream routing, ready to answer requests.
+/// A deployment's JetStream routing, ready to answer requests. Dereferences to the precomputed
+/// [`State`] (leaf ends, flapping links, meta groups), which is cached in the [`Topology`].
 pub struct Simulator<'a> {
     pub model: &'a Model,
     pub topo: &'a Topology,
     pub version: NatsVersion,
-    /// `[soliciting end, accepting end]` of every leaf link.
-    pub ends: Vec<[End; 2]>,
-    /// False for links that flap.
-    pub up: Vec<bool>,
-    pub flaps: Vec<Flap>,
-    /// Topics side `k` of link `l` advertised and the other side accepted.
-    accepted: Vec<[BTreeSet<Topic>; 2]>,
-    /// Topics side `k` of link `l` advertised (before the peer's rejection).
-    sent_cache: Vec<[BTreeSet<Topic>; 2]>,
-    pub groups: Groups,
+    state: Arc<State>,
 }
 
-fn side_of(topo: &Topology, l: usize, i: InstanceId) -> usize {
-    if topo.leaf_links[l].from == i {
-        0
-    } else {
-        1
+impl std::ops::Deref for Simulator<'_> {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.state
     }
 }
 
 impl<'a> Simulator<'a> {
     pub fn new(model: &'a Model, topo: &'a Topology, version: NatsVersion) -> Self {
-        let ends: Vec<[End; 2]> = topo
-            .leaf_links
-            .iter()
-            .map(|l| {
-                let (a, b) = ends(model, topo, l, version);
-                [a, b]
-            })
-            .collect();
-        let n = topo.leaf_links.len();
-        let mut sim = Simulator {
+        let mut cache = topo.sim_cache.lock().unwrap_or_else(|e| e.into_inner());
+        let state = match cache.iter().find(|(v, _)| *v == version) {
+            Some((_, st)) => st.clone(),
+            None => {
+                let st = Arc::new(State::compute(model, topo, version));
+                cache.push((version, st.clone()));
+                st
+            }
+        };
+        Simulator {
             model,
             topo,
             version,
-            ends,
-            up: vec![true; n],
-            flaps: Vec::new(),
-            accepted: vec![Default::default(); n],
-            sent_cache: vec![Default::default(); n],
-            groups: Groups::default(),
-        };
-        let universe = sim.universe();
-        loop {
-            sim.interest(&universe);
-            let flaps = sim.find_flaps();
-            if flaps.is_empty() {
-                break;
-            }
-            for f in flaps {
-                sim.up[f.link] = false;
-                sim.flaps.push(f);
-            }
+            state,
         }
-        sim.groups = groups::build(model, topo, &sim.ends, &sim.up);
-        sim
     }
 
     fn server(&self, i: InstanceId) -> &'a Server {
@@ -130,189 +70,12 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    /// The cluster name the peer on side `1 - k` of link `l` announces (empty = none).
-    fn peer_cluster(&self, l: usize, k: usize) -> Option<&'a str> {
-        let s = self.server(self.peer(l, k));
-        s.cluster
-            .as_ref()
-            .and_then(|c| c.name.as_ref())
-            .map(|n| n.value.as_str())
-            .filter(|n| !n.is_empty())
-    }
-
-    /// Every domain named anywhere, plus the unprefixed API.
-    fn universe(&self) -> Vec<Topic> {
-        let mut d: BTreeSet<String> = BTreeSet::new();
-        for s in &self.model.servers {
-            if let Some(x) = s.js_domain() {
-                d.insert(x.to_string());
-            }
-            for (_, v) in &s.default_js_domain {
-                if !v.value.is_empty() {
-                    d.insert(v.value.clone());
-                }
-            }
-        }
-        std::iter::once(Topic::Api)
-            .chain(d.into_iter().map(Topic::Domain))
+    /// The API prefixes side `k` of link `l` advertised and the other side accepted.
+    pub fn advertised(&self, l: usize, k: usize) -> Vec<String> {
+        self.accepted[l][k]
+            .ones()
+            .map(|t| api_prefix(self.topics[t].as_deref()))
             .collect()
-    }
-
-    /// The domain mapping installed in `acc` on `s` (the system account too since 2.15).
-    fn mapped_domain(&self, s: &'a Server, acc: &str) -> Option<&'a str> {
-        if is_sys(s, acc) {
-            return if self.version.at_least(NatsVersion::new(2, 15, 0)) && s.js_enabled() {
-                s.js_domain()
-            } else {
-                None
-            };
-        }
-        facts::mapped_domain(s, acc)
-    }
-
-    /// Local interest sources of `acc` on `s` that a leaf connection advertises.
-    fn local_topic(&self, s: &'a Server, acc: &str, t: &Topic) -> bool {
-        match t {
-            Topic::Api => {
-                if is_sys(s, acc) {
-                    s.js_enabled()
-                } else {
-                    has_api_import(s, acc)
-                }
-            }
-            Topic::Domain(d) => self.mapped_domain(s, acc) == Some(d.as_str()),
-        }
-    }
-
-    /// Topics instance `x` learned over its leaf links in `acc` (accepted from peers), optionally only from links where `x` is the hub.
-    fn leaf_learned(
-        &self,
-        x: InstanceId,
-        acc: &str,
-        except: Option<usize>,
-        only_hub_links: bool,
-        to_cluster: Option<&str>,
-    ) -> BTreeSet<Topic> {
-        let mut out = BTreeSet::new();
-        for (l, _) in self.topo.leaf_links_of(x) {
-            if Some(l) == except || !self.up[l] {
-                continue;
-            }
-            let k = side_of(self.topo, l, x);
-            // Cluster wide no echo: interest is not sent back to the cluster it came from.
-            if to_cluster.is_some() && self.peer_cluster(l, k) == to_cluster {
-                continue;
-            }
-            let end = &self.ends[l][k];
-            if end.account.as_deref() != Some(acc) || (only_hub_links && end.spoke) {
-                continue;
-            }
-            out.extend(self.accepted[l][1 - k].iter().cloned());
-        }
-        out
-    }
-
-    #[allow(clippy::needless_range_loop)]
-    fn interest(&mut self, universe: &[Topic]) {
-        let n = self.topo.leaf_links.len();
-        let mut sent: Vec<[BTreeSet<Topic>; 2]> = vec![Default::default(); n];
-        self.accepted = vec![Default::default(); n];
-        loop {
-            let mut changed = false;
-            for l in 0..n {
-                if !self.up[l] {
-                    continue;
-                }
-                for k in 0..2 {
-                    let link = &self.topo.leaf_links[l];
-                    let x = if k == 0 { link.from } else { link.to };
-                    let end = &self.ends[l][k];
-                    let Some(acc) = end.account.clone() else {
-                        continue;
-                    };
-                    let s = self.server(x);
-                    let mut topics = BTreeSet::new();
-                    for t in universe {
-                        // Service imports and mappings are filtered by the sub deny on the spoke side only.
-                        if self.local_topic(s, &acc, t)
-                            && !(end.spoke && end.sub_denies(&t.subject()))
-                        {
-                            topics.insert(t.clone());
-                        }
-                    }
-                    // A spoke connection forwards only interest from non-spoke leafs (and local clients).
-                    let to_cluster = self.peer_cluster(l, k);
-                    for t in self.leaf_learned(x, &acc, Some(l), end.spoke, to_cluster) {
-                        if !end.sub_denies(&t.subject()) {
-                            topics.insert(t);
-                        }
-                    }
-                    // A hub connection also forwards what cluster peers learned from their leafs.
-                    if !end.spoke {
-                        for w in self
-                            .topo
-                            .route_peers(x)
-                            .into_iter()
-                            .chain(self.topo.gateway_peers(x))
-                        {
-                            for t in self.leaf_learned(w, &acc, None, false, to_cluster) {
-                                if !end.sub_denies(&t.subject()) {
-                                    topics.insert(t);
-                                }
-                            }
-                        }
-                    }
-                    if topics != sent[l][k] {
-                        let other = &self.ends[l][1 - k];
-                        self.accepted[l][k] = topics
-                            .iter()
-                            .filter(|t| !other.pub_denies(&t.subject()))
-                            .cloned()
-                            .collect();
-                        sent[l][k] = topics;
-                        changed = true;
-                    }
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        self.sent_cache = sent;
-    }
-}
-
-impl<'a> Simulator<'a> {
-    /// Links whose hub side receives a literal `LS+` it denies: it closes them (Protocol Violation).
-    fn find_flaps(&self) -> Vec<Flap> {
-        let mut out = Vec::new();
-        for l in 0..self.topo.leaf_links.len() {
-            if !self.up[l] {
-                continue;
-            }
-            let h = if self.ends[l][0].spoke { 1 } else { 0 };
-            if self.ends[l][h].spoke {
-                continue;
-            }
-            if let Some(t) = self.sent_cache[l][1 - h]
-                .iter()
-                .find(|t| self.ends[l][h].pub_denies(&t.subject()))
-            {
-                let link = &self.topo.leaf_links[l];
-                let hub = if h == 0 { link.from } else { link.to };
-                out.push(Flap {
-                    link: l,
-                    hub,
-                    subject: t.subject(),
-                });
-            }
-        }
-        out
-    }
-
-    /// Topics side `k` of link `l` advertised and the other side accepted.
-    pub fn advertised(&self, l: usize, k: usize) -> impl Iterator<Item = String> + '_ {
-        self.accepted[l][k].iter().map(|t| t.prefix())
     }
 
     /// Resolves a request from the first instance of a server.
@@ -331,6 +94,11 @@ impl<'a> Simulator<'a> {
         let topic = match domain {
             Some(d) if !d.is_empty() => Topic::Domain(d.to_string()),
             _ => Topic::Api,
+        };
+        // A domain nobody serves has no topic index: nothing can have interest in it.
+        let idx = |t: &Topic| match t {
+            Topic::Api => Some(0),
+            Topic::Domain(d) => self.topic(Some(d)),
         };
         let start_label = self.topo.instance(from).label.clone();
         type Item = (InstanceId, String, Topic, Via, String, Option<String>);
@@ -357,7 +125,7 @@ impl<'a> Simulator<'a> {
             let mut path = path;
             if via != Via::Route {
                 if let Topic::Domain(d) = &t {
-                    if self.mapped_domain(s, &acc) == Some(d.as_str()) {
+                    if mapped_domain(s, &acc, self.version) == Some(d.as_str()) {
                         path.push_str(&format!("; `{}` mapped to `$JS.API` at {xl}", t.prefix()));
                         delivered |= self.handle_api(x, &acc, &path, &mut replies);
                         continue;
@@ -372,6 +140,7 @@ impl<'a> Simulator<'a> {
                 }
             }
             let subject = t.subject();
+            let ti = idx(&t);
             for (l, _) in self.topo.leaf_links_of(x) {
                 if !self.up[l] || via == Via::Leaf(l) {
                     continue;
@@ -381,11 +150,13 @@ impl<'a> Simulator<'a> {
                 if end.account.as_deref() != Some(acc.as_str()) || end.pub_denies(&subject) {
                     continue;
                 }
-                if !self.accepted[l][1 - k].contains(&t) {
+                if !ti.is_some_and(|i| self.accepted[l][1 - k].get(i)) {
                     continue;
                 }
                 // Cluster wide no echo: never back into the cluster the message came from.
-                if origin.is_some() && self.peer_cluster(l, k) == origin.as_deref() {
+                if origin.is_some()
+                    && peer_cluster(self.model, self.topo, l, k) == origin.as_deref()
+                {
                     continue;
                 }
                 let peer = self.peer(l, k);
@@ -409,7 +180,7 @@ impl<'a> Simulator<'a> {
                     .into_iter()
                     .chain(self.topo.gateway_peers(x))
                 {
-                    if self.leaf_learned(w, &acc, None, false, None).contains(&t) {
+                    if ti.is_some_and(|i| self.learned(w, &acc, i)) {
                         delivered = true;
                         let p = format!(
                             "{path} => {}({acc}) over a route",
@@ -629,6 +400,28 @@ impl<'a> Simulator<'a> {
             racy,
             paths,
             why,
+        }
+    }
+}
+
+/// A representative subject: `$JS.API.INFO` or `$JS.<d>.API.INFO`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Topic {
+    Api,
+    Domain(String),
+}
+
+impl Topic {
+    fn subject(&self) -> String {
+        match self {
+            Topic::Api => "$JS.API.INFO".into(),
+            Topic::Domain(d) => format!("$JS.{d}.API.INFO"),
+        }
+    }
+    fn prefix(&self) -> String {
+        match self {
+            Topic::Api => api_prefix(None),
+            Topic::Domain(d) => api_prefix(Some(d)),
         }
     }
 }

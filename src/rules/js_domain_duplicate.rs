@@ -54,8 +54,21 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut dups: BTreeMap<(String, Vec<String>), (BTreeSet<ServerId>, String)> = BTreeMap::new();
     for (domain, groups) in groups_by_domain.iter().filter(|(_, g)| g.len() > 1) {
         let _ = groups;
-        for inst in &topo.instances {
-            for acc in entry_accounts(model.server(inst.server)) {
+        // A request from a server with a single connection reaches what its neighbour reaches:
+        // only servers joining two or more connections can see two JetStreams (keeps fleets fast).
+        for inst in topo
+            .instances
+            .iter()
+            .filter(|i| topo.leaf_links_of(i.id).count() + topo.route_peers(i.id).len() >= 2)
+        {
+            let mut accounts: BTreeSet<String> = entry_accounts(model.server(inst.server))
+                .into_iter()
+                .collect();
+            for (l, _) in topo.leaf_links_of(inst.id) {
+                let k = usize::from(topo.leaf_links[l].from != inst.id);
+                accounts.extend(sim.ends[l][k].account.clone());
+            }
+            for acc in accounts {
                 let r = sim.resolve(inst.id, &acc, Some(domain));
                 if r.outcome != Outcome::Duplicate
                     || r.racy

@@ -133,6 +133,17 @@ pub struct Topology {
     pub cluster_of: Vec<Option<usize>>,
     /// Clusters joined by gateways: the supercluster index of each cluster.
     pub supercluster_of: Vec<usize>,
+    /// Leaf links at each instance (either end), indices into `leaf_links`.
+    links_at: Vec<Vec<usize>>,
+    /// Name and port lookup tables of the model.
+    pub index: resolve::Index,
+    /// The simulator's state, computed once per nats-server version (see `crate::jetstream::Simulator`).
+    pub(crate) sim_cache: std::sync::Mutex<
+        Vec<(
+            crate::version::NatsVersion,
+            std::sync::Arc<crate::jetstream::State>,
+        )>,
+    >,
 }
 
 /// The name a user logs in with on the hub and how the hub maps it to an account.
@@ -248,8 +259,16 @@ impl Topology {
                 t.nodes.push(t.graph.add_node(Node::Server(id)));
             }
         }
+        t.index = resolve::Index::new(model);
         t.build_clusters(model);
         t.build_leafs(model);
+        t.links_at = vec![Vec::new(); t.instances.len()];
+        for (i, l) in t.leaf_links.iter().enumerate() {
+            t.links_at[l.from.0 as usize].push(i);
+            if l.to != l.from {
+                t.links_at[l.to.0 as usize].push(i);
+            }
+        }
         t
     }
 
@@ -303,10 +322,12 @@ impl Topology {
 
     /// Leaf links with this instance on either end.
     pub fn leaf_links_of(&self, id: InstanceId) -> impl Iterator<Item = (usize, &LeafLink)> {
-        self.leaf_links
+        self.links_at
+            .get(id.0 as usize)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
             .iter()
-            .enumerate()
-            .filter(move |(_, l)| l.from == id || l.to == id)
+            .map(move |l| (*l, &self.leaf_links[*l]))
     }
 
     fn build_clusters(&mut self, model: &Model) {
@@ -324,9 +345,14 @@ impl Topology {
             }
             for r in &c.routes {
                 let target = match DialUrl::parse(&r.value) {
-                    Some(u) => {
-                        resolve::resolve(model, &s.locality, Some(s.id), &u, ListenerKind::Route)
-                    }
+                    Some(u) => resolve::resolve_in(
+                        &self.index,
+                        model,
+                        &s.locality,
+                        Some(s.id),
+                        &u,
+                        ListenerKind::Route,
+                    ),
                     None => Target::Unresolved {
                         reason: "not a URL".into(),
                     },
@@ -430,9 +456,14 @@ impl Topology {
                     let Some(d) = DialUrl::parse(&u.value) else {
                         continue;
                     };
-                    if let Target::Found { server } =
-                        resolve::resolve(model, &s.locality, Some(s.id), &d, ListenerKind::Gateway)
-                    {
+                    if let Target::Found { server } = resolve::resolve_in(
+                        &self.index,
+                        model,
+                        &s.locality,
+                        Some(s.id),
+                        &d,
+                        ListenerKind::Gateway,
+                    ) {
                         let to = self.first_instance(server);
                         if let Some(to_c) = self.cluster_of[to.0 as usize] {
                             if to_c != from_c {
@@ -462,9 +493,14 @@ impl Topology {
                 for (ui, u) in r.urls.iter().enumerate() {
                     let d = DialUrl::parse(&u.value);
                     let target = match &d {
-                        Some(d) => {
-                            resolve::resolve(model, &s.locality, Some(s.id), d, ListenerKind::Leaf)
-                        }
+                        Some(d) => resolve::resolve_in(
+                            &self.index,
+                            model,
+                            &s.locality,
+                            Some(s.id),
+                            d,
+                            ListenerKind::Leaf,
+                        ),
                         None => Target::Unresolved {
                             reason: "not a URL".into(),
                         },

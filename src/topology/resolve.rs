@@ -4,6 +4,7 @@
 
 use super::url::DialUrl;
 use crate::model::{Listener, Model, Server, ServerId};
+use std::collections::HashMap;
 
 /// Default ports of nats-server listeners.
 pub const DEFAULT_CLIENT_PORT: u16 = 4222;
@@ -71,53 +72,94 @@ pub fn port_of(s: &Server, kind: ListenerKind) -> Option<u16> {
     }
 }
 
-/// Servers that the host name of a URL dialed from `locality` may mean.
-pub fn candidates(model: &Model, locality: &str, host: &str) -> Vec<ServerId> {
-    let host = host.to_ascii_lowercase();
-    if super::url::is_loopback_host(&host) {
-        return model
-            .servers
-            .iter()
-            .filter(|s| s.locality == locality)
-            .map(|s| s.id)
-            .collect();
-    }
-    let by_name = |h: &str| -> Vec<ServerId> {
-        model
-            .servers
-            .iter()
-            .filter(|s| s.hostnames.iter().any(|n| n.eq_ignore_ascii_case(h)))
-            .map(|s| s.id)
-            .collect()
-    };
-    let found = by_name(&host);
-    if !found.is_empty() {
-        return found;
-    }
-    // `nats-0.nats-headless.ns.svc...`: a pod of a StatefulSet behind a headless Service.
-    if let Some((first, rest)) = host.split_once('.') {
-        let found = by_name(rest);
-        if !found.is_empty() {
-            return found;
-        }
-        let _ = first;
-    }
-    // A server name used as a host name (docs examples).
-    model
-        .servers
-        .iter()
-        .filter(|s| {
-            s.label.eq_ignore_ascii_case(&host)
-                || s.name
-                    .as_ref()
-                    .is_some_and(|n| n.value.eq_ignore_ascii_case(&host))
-        })
-        .map(|s| s.id)
-        .collect()
+/// Lookup tables for resolution, built once per model.
+#[derive(Debug, Default, Clone)]
+pub struct Index {
+    by_host: HashMap<String, Vec<ServerId>>,
+    by_name: HashMap<String, Vec<ServerId>>,
+    /// `(locality, port)` -> servers of that locality with any listener on that port.
+    by_local_port: HashMap<(String, u16), Vec<ServerId>>,
 }
 
-/// Resolves `url` dialed by a client/server in `locality` (excluding `from` itself) to a listener of kind `want`.
+const KINDS: [ListenerKind; 5] = [
+    ListenerKind::Client,
+    ListenerKind::Leaf,
+    ListenerKind::Route,
+    ListenerKind::Gateway,
+    ListenerKind::Http,
+];
+
+impl Index {
+    pub fn new(model: &Model) -> Index {
+        let mut ix = Index::default();
+        for s in &model.servers {
+            for h in &s.hostnames {
+                ix.by_host
+                    .entry(h.to_ascii_lowercase())
+                    .or_default()
+                    .push(s.id);
+            }
+            let mut names = vec![s.label.to_ascii_lowercase()];
+            if let Some(n) = &s.name {
+                names.push(n.value.to_ascii_lowercase());
+            }
+            names.dedup();
+            for n in names {
+                ix.by_name.entry(n).or_default().push(s.id);
+            }
+            let mut ports: Vec<u16> = KINDS.iter().filter_map(|k| port_of(s, *k)).collect();
+            ports.sort();
+            ports.dedup();
+            for p in ports {
+                ix.by_local_port
+                    .entry((s.locality.clone(), p))
+                    .or_default()
+                    .push(s.id);
+            }
+        }
+        ix
+    }
+
+    /// Servers that the host name of a URL dialed from `locality` on `port` may mean.
+    pub fn candidates(&self, locality: &str, host: &str, port: u16) -> Vec<ServerId> {
+        let host = host.to_ascii_lowercase();
+        if super::url::is_loopback_host(&host) {
+            return self
+                .by_local_port
+                .get(&(locality.to_string(), port))
+                .cloned()
+                .unwrap_or_default();
+        }
+        if let Some(v) = self.by_host.get(&host) {
+            return v.clone();
+        }
+        // `nats-0.nats-headless.ns.svc...`: a pod of a StatefulSet behind a headless Service.
+        if let Some(v) = host
+            .split_once('.')
+            .and_then(|(_, rest)| self.by_host.get(rest))
+        {
+            return v.clone();
+        }
+        // A server name used as a host name (docs examples).
+        self.by_name.get(&host).cloned().unwrap_or_default()
+    }
+}
+
+/// Resolves `url` dialed by a client/server in `locality` (excluding `from` itself) to a listener
+/// of kind `want` (builds an [`Index`]; use [`resolve_in`] for many lookups).
 pub fn resolve(
+    model: &Model,
+    locality: &str,
+    from: Option<ServerId>,
+    url: &DialUrl,
+    want: ListenerKind,
+) -> Target {
+    resolve_in(&Index::new(model), model, locality, from, url, want)
+}
+
+/// [`resolve`] with a prebuilt index.
+pub fn resolve_in(
+    index: &Index,
     model: &Model,
     locality: &str,
     from: Option<ServerId>,
@@ -134,7 +176,8 @@ pub fn resolve(
             reason: format!("`{}` has no port", url.redacted()),
         };
     };
-    let cands: Vec<ServerId> = candidates(model, locality, &url.host)
+    let cands: Vec<ServerId> = index
+        .candidates(locality, &url.host, port)
         .into_iter()
         .filter(|c| Some(*c) != from)
         .collect();
