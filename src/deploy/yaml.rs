@@ -251,10 +251,14 @@ impl Builder<'_> {
         let len = match style {
             TScalarStyle::Plain if rest.starts_with(value) => value.len(),
             TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => {
-                let q = rest.as_bytes().first().copied().unwrap_or(b'"');
-                rest[1.min(rest.len())..line_end]
-                    .find(q as char)
-                    .map(|i| i + 2)
+                // The opening quote may be missing (the marker can point at other text), so step
+                // over one whole character, never into the middle of one.
+                let first = rest.chars().next();
+                let q = first.unwrap_or('"');
+                let from = first.map_or(0, char::len_utf8).min(line_end);
+                rest[from..line_end]
+                    .find(q)
+                    .map(|i| i + from + q.len_utf8())
                     .unwrap_or(line_end)
             }
             TScalarStyle::Literal | TScalarStyle::Folded => block_lines(self.text, start)
