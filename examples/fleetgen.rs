@@ -100,10 +100,11 @@ impl Site {
     }
 }
 
-struct Args {
-    servers: usize,
-    out: PathBuf,
-    seed: u64,
+/// What to generate (also used by `benches/pipeline.rs` and `tests/fleet.rs`, which include this file).
+pub struct Args {
+    pub servers: usize,
+    pub out: PathBuf,
+    pub seed: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -136,6 +137,7 @@ fn parse_args() -> Result<Args, String> {
     })
 }
 
+#[allow(dead_code)]
 fn main() {
     let args = match parse_args() {
         Ok(a) => a,
@@ -150,7 +152,8 @@ fn main() {
     }
 }
 
-fn generate(args: &Args) -> std::io::Result<()> {
+/// Writes the fleet into `args.out` (emptied first) and `PLANTED.json`.
+pub fn generate(args: &Args) -> std::io::Result<()> {
     let n = args.servers;
     let out = &args.out;
     if out.exists() {
