@@ -56,7 +56,6 @@ fn passes(c: &mut Criterion) {
                     model,
                     topology: &outcome.topology,
                     settings: &settings,
-                    sim: Default::default(),
                 };
                 rules::run(&cx)
             })
