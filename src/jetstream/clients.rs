@@ -26,9 +26,22 @@ pub fn server_at_in(model: &Model, index: &Index, locality: &str, endpoint: &End
     }
 }
 
-/// The account a client without a known user lands in: `$G` when the server requires no authentication.
+/// The account a client without a known user lands in: `$G` when the server requires no authentication,
+/// the account of `no_auth_user` when the client sends no credentials.
 pub fn default_account(s: &Server, has_credentials: bool) -> Option<String> {
-    let auth = !s.global_users.is_empty() || s.accounts.iter().any(|a| !a.users.is_empty()) || s.operator_mode;
+    if !has_credentials {
+        if let Some(user) = &s.no_auth_user {
+            if let Some(a) = s.accounts.iter().find(|a| a.users.iter().any(|u| u == &user.value)) {
+                return Some(a.name.value.clone());
+            }
+            if s.global_users.iter().any(|u| u == &user.value) {
+                return Some(GLOBAL.to_string());
+            }
+        }
+    }
+    let auth = !s.global_users.is_empty()
+        || s.accounts.iter().any(|a| !a.users.is_empty())
+        || s.operator_mode;
     if !auth && !has_credentials {
         return Some(GLOBAL.to_string());
     }

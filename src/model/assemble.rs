@@ -154,6 +154,7 @@ pub fn empty_server(span: Span) -> Server {
         global_users: Vec::new(),
         system_account: None,
         no_system_account: false,
+        no_auth_user: None,
         operator_mode: false,
         jetstream: None,
         default_js_domain: Vec::new(),

@@ -169,6 +169,8 @@ pub struct Server {
     pub global_users: Vec<String>,
     pub system_account: Option<Spanned<String>>,
     pub no_system_account: bool,
+    /// `no_auth_user`: the user a client without credentials logs in as.
+    pub no_auth_user: Option<Spanned<String>>,
     /// Operator (JWT) mode: accounts are not in the config.
     pub operator_mode: bool,
     pub jetstream: Option<JetStream>,

@@ -56,6 +56,7 @@ pub fn lower(cfg: &ParsedConfig, db: &SourceDb) -> Server {
         accounts: accounts(root, top),
         global_users: global_users(root, top),
         system_account: string(root, top, "system_account"),
+        no_auth_user: string(root, top, "no_auth_user"),
         no_system_account: keys::get(root, top, "no_system_account").and_then(Value::as_bool).unwrap_or(false),
         operator_mode,
         jetstream: jetstream(root, top),
