@@ -12,10 +12,7 @@ const CORPUS: &str = "/work/shared/corpus";
 fn outcome() -> Option<&'static Outcome> {
     static OUT: OnceLock<Option<Outcome>> = OnceLock::new();
     OUT.get_or_init(|| {
-        Path::new(CORPUS)
-            .join("MANIFEST.tsv")
-            .exists()
-            .then(|| lint(&[PathBuf::from(CORPUS)], &Settings::default()))
+        Path::new(CORPUS).join("MANIFEST.tsv").exists().then(|| lint(&[PathBuf::from(CORPUS)], &Settings::default()))
     })
     .as_ref()
 }
@@ -27,9 +24,7 @@ fn groups() -> BTreeMap<String, BTreeSet<String>> {
     for line in text.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() > 6 {
-            out.entry(cols[6].to_string())
-                .or_default()
-                .insert(cols[0].to_string());
+            out.entry(cols[6].to_string()).or_default().insert(cols[0].to_string());
         }
     }
     out
@@ -46,11 +41,7 @@ fn counts(out: &Outcome, group: &str) -> (usize, usize, usize) {
         .model
         .servers
         .iter()
-        .filter(|s| {
-            in_group(s.span)
-                || s.config
-                    .is_some_and(|c| files.contains(&out.db.get(c).display))
-        })
+        .filter(|s| in_group(s.span) || s.config.is_some_and(|c| files.contains(&out.db.get(c).display)))
         .count();
     let hosts = out.model.hosts.iter().filter(|h| in_group(h.span)).count();
     let wadms = out.model.wadms.iter().filter(|w| in_group(w.span)).count();
@@ -72,10 +63,27 @@ fn compose_groups() {
     let Some(out) = outcome() else { return };
     assert_eq!(counts(out, "wadm:e2e-multitenant"), (4, 2, 0));
     assert_eq!(counts(out, "wadm:e2e-multiple-hosts"), (1, 3, 0));
-    assert_eq!(
-        counts(out, "wasmcloud:examples-docker-websockets"),
-        (1, 1, 1)
-    );
+    assert_eq!(counts(out, "wasmcloud:examples-docker-websockets"), (1, 1, 1));
     assert_eq!(counts(out, "rethink:05-superclusters"), (9, 0, 0));
     assert_eq!(counts(out, "natsdocs:docker-compose-cluster"), (3, 0, 0));
+}
+
+/// `cargo test --test pipeline_corpus -- --ignored --nocapture`: the model per group.
+#[test]
+#[ignore]
+fn print_group_models() {
+    let Some(out) = outcome() else { return };
+    for g in groups().keys() {
+        println!("{g}\t{:?}", counts(out, g));
+    }
+}
+
+#[test]
+fn versions_of_one_server_are_folded() {
+    let Some(out) = outcome() else { return };
+    // srv_a.conf, srv_a_leaf.conf, srv_a_perms.conf are one node; B and C are others
+    assert_eq!(counts(out, "nats-server:test-cluster-xyz").0, 3);
+    // reload steps srv_a_1..4, srv_b_1/2, srv_c_1 are three servers
+    assert_eq!(counts(out, "nats-server:reload-cluster-abc").0, 3);
+    assert_eq!(counts(out, "nats-server:server-seed").0, 1);
 }

@@ -7,7 +7,8 @@
 //! - Include fragments (files included by another config) are never servers.
 //! - **Versions of one server are folded** (`Server::variants`): among config files nobody launches,
 //!   in the same folder, two files are versions of one server when they set the same explicit client
-//!   port (not `-1`/`0`), do not disagree on the cluster port, and either set the same `server_name`
+//!   port (not `-1`/`0`; when both use a random client port: the same explicit cluster port), do not
+//!   disagree on the cluster port, and either set the same `server_name`
 //!   or have related file names (one stem's `_`/`-`/`.` separated words start with the other's, or both
 //!   share their first two words: `srv_a.conf`/`srv_a_leaf.conf`, `srv_a_1.conf`/`srv_a_4.conf`,
 //!   `seed.conf`/`seed_tls.conf`). The first file by path is the server; the others are its variants.
@@ -36,11 +37,8 @@ pub fn assemble(
     file_of_launch: &HashMap<usize, FileId>,
 ) -> Model {
     let mut model = Model::default();
-    let fragments: HashSet<FileId> = standalone
-        .iter()
-        .chain(launched.values())
-        .flat_map(|c| c.includes.iter().copied())
-        .collect();
+    let fragments: HashSet<FileId> =
+        standalone.iter().chain(launched.values()).flat_map(|c| c.includes.iter().copied()).collect();
     let launched_files: HashSet<FileId> = file_of_launch.values().copied().collect();
 
     let mut servers: Vec<Server> = Vec::new();
@@ -48,10 +46,8 @@ pub fn assemble(
         let base = launched.get(&i).map(|p| lower(p, db));
         servers.push(from_launch(launch, base, db));
     }
-    let lone: Vec<&ParsedConfig> = standalone
-        .iter()
-        .filter(|c| !fragments.contains(&c.file) && !launched_files.contains(&c.file))
-        .collect();
+    let lone: Vec<&ParsedConfig> =
+        standalone.iter().filter(|c| !fragments.contains(&c.file) && !launched_files.contains(&c.file)).collect();
     servers.extend(fold_variants(lone, db));
 
     servers.sort_by_cached_key(|s| sort_key(db, s.span, &s.label));
@@ -75,21 +71,14 @@ pub fn assemble(
 
 fn sort_key(db: &SourceDb, span: Span, label: &str) -> (String, u32, String) {
     let real = db.real_span(span);
-    (
-        db.get(real.file).display.clone(),
-        real.start,
-        label.to_string(),
-    )
+    (db.get(real.file).display.clone(), real.start, label.to_string())
 }
 
 /// Hosts whose ctl endpoint is their pod's own sidecar (same locality, loopback) get `sidecar` set.
 fn link_sidecars(model: &mut Model) {
     let mut by_locality: HashMap<&str, Vec<ServerId>> = HashMap::new();
     for s in &model.servers {
-        by_locality
-            .entry(s.locality.as_str())
-            .or_default()
-            .push(s.id);
+        by_locality.entry(s.locality.as_str()).or_default().push(s.id);
     }
     let found: Vec<Option<ServerId>> = model
         .hosts
@@ -98,9 +87,7 @@ fn link_sidecars(model: &mut Model) {
             if !matches!(h.origin, Origin::Kubernetes { .. }) || !is_loopback(&h.ctl.host.value) {
                 return None;
             }
-            by_locality
-                .get(h.locality.as_str())
-                .and_then(|ids| ids.first().copied())
+            by_locality.get(h.locality.as_str()).and_then(|ids| ids.first().copied())
         })
         .collect();
     for (h, s) in model.hosts.iter_mut().zip(found) {
@@ -124,11 +111,7 @@ fn from_launch(launch: &Launch, base: Option<Server>, db: &SourceDb) -> Server {
     s.hostnames = launch.hostnames.clone();
     s.locality = launch.locality.clone();
     s.replicas = launch.replicas.max(1);
-    s.label = s
-        .name
-        .as_ref()
-        .map(|n| n.value.clone())
-        .unwrap_or_else(|| launch.label.clone());
+    s.label = s.name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| launch.label.clone());
     let _ = db;
     s
 }
@@ -188,17 +171,8 @@ pub fn apply_flags(s: &mut Server, f: &ServerFlags) {
         j.domain = Some(d.clone());
     }
     if f.port.is_some() || f.addr.is_some() {
-        let span = f
-            .port
-            .as_ref()
-            .map(|p| p.span)
-            .or(f.addr.as_ref().map(|a| a.span))
-            .unwrap_or(s.span);
-        let l = s.client.get_or_insert(Listener {
-            host: None,
-            port: None,
-            span,
-        });
+        let span = f.port.as_ref().map(|p| p.span).or(f.addr.as_ref().map(|a| a.span)).unwrap_or(s.span);
+        let l = s.client.get_or_insert(Listener { host: None, port: None, span });
         if let Some(p) = &f.port {
             l.port = Some(p.value);
             l.span = p.span;
@@ -208,11 +182,7 @@ pub fn apply_flags(s: &mut Server, f: &ServerFlags) {
         }
     }
     if let Some(m) = &f.http_port {
-        s.http = Some(Listener {
-            host: None,
-            port: Some(m.value),
-            span: m.span,
-        });
+        s.http = Some(Listener { host: None, port: Some(m.value), span: m.span });
     }
     if let Some(n) = &f.name {
         s.name = Some(n.clone());
@@ -225,38 +195,21 @@ pub fn apply_flags(s: &mut Server, f: &ServerFlags) {
             .map(|c| c.span)
             .or(f.routes.first().map(|r| r.span))
             .unwrap_or(s.span);
-        let c = s.cluster.get_or_insert(Cluster {
-            name: None,
-            listen: None,
-            routes: Vec::new(),
-            span,
-        });
+        let c = s.cluster.get_or_insert(Cluster { name: None, listen: None, routes: Vec::new(), span });
         if let Some(n) = &f.cluster_name {
             c.name = Some(n.clone());
         }
         if let Some(l) = &f.cluster_listen {
             let (h, p) = crate::deploy::wasmcloud::split_host_port(&l.value);
-            c.listen = Some(Listener {
-                host: Some(h),
-                port: p.map(i64::from),
-                span: l.span,
-            });
+            c.listen = Some(Listener { host: Some(h), port: p.map(i64::from), span: l.span });
         }
         if !f.routes.is_empty() {
             c.routes = f.routes.clone();
         }
     }
     if f.leaf_listen.is_some() || !f.leaf_remotes.is_empty() {
-        let span = f
-            .leaf_listen
-            .as_ref()
-            .map(|l| l.span)
-            .or(f.leaf_remotes.first().map(|r| r.span))
-            .unwrap_or(s.span);
-        let ln = s.leafnodes.get_or_insert(crate::model::LeafNodes {
-            span,
-            ..Default::default()
-        });
+        let span = f.leaf_listen.as_ref().map(|l| l.span).or(f.leaf_remotes.first().map(|r| r.span)).unwrap_or(s.span);
+        let ln = s.leafnodes.get_or_insert(crate::model::LeafNodes { span, ..Default::default() });
         if let Some(l) = &f.leaf_listen {
             ln.listen = Some(l.clone());
         }
@@ -280,24 +233,23 @@ fn fold_variants(configs: Vec<&ParsedConfig>, db: &SourceDb) -> Vec<Server> {
             s.origin = Origin::ConfigFile;
             s.config = Some(c.file);
             s.locality = format!("dir:{folder}");
-            s.label = s
-                .name
-                .as_ref()
-                .map(|n| n.value.clone())
-                .unwrap_or_else(|| display.clone());
+            s.label = s.name.as_ref().map(|n| n.value.clone()).unwrap_or_else(|| display.clone());
             (display, stem, s)
         })
         .collect();
     items.sort_by(|a, b| a.0.cmp(&b.0));
     // Group by (folder, explicit client port); then fold within each group.
-    let mut groups: BTreeMap<(String, i64), Vec<usize>> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, &str, i64), Vec<usize>> = BTreeMap::new();
     for (i, (display, _, s)) in items.iter().enumerate() {
-        if let Some(p) = s.client.as_ref().and_then(|l| l.port).filter(|p| *p > 0) {
-            let folder = display
-                .rsplit_once('/')
-                .map(|(f, _)| f.to_string())
-                .unwrap_or_default();
-            groups.entry((folder, p)).or_default().push(i);
+        let client = s.client.as_ref().and_then(|l| l.port).filter(|p| *p > 0);
+        let key = match (client, cluster_port(s)) {
+            (Some(p), _) => Some(("client", p)),
+            (None, Some(p)) => Some(("cluster", p)),
+            _ => None,
+        };
+        if let Some((kind, p)) = key {
+            let folder = display.rsplit_once('/').map(|(f, _)| f.to_string()).unwrap_or_default();
+            groups.entry((folder, kind, p)).or_default().push(i);
         }
     }
     let mut folded_into: HashMap<usize, usize> = HashMap::new();
@@ -337,11 +289,7 @@ fn fold_variants(configs: Vec<&ParsedConfig>, db: &SourceDb) -> Vec<Server> {
 }
 
 fn cluster_port(s: &Server) -> Option<i64> {
-    s.cluster
-        .as_ref()
-        .and_then(|c| c.listen.as_ref())
-        .and_then(|l| l.port)
-        .filter(|p| *p > 0)
+    s.cluster.as_ref().and_then(|c| c.listen.as_ref()).and_then(|l| l.port).filter(|p| *p > 0)
 }
 
 /// Two configs (same folder, same client port) are versions of one server.
@@ -362,20 +310,13 @@ fn same_server(stem_a: &str, a: &Server, stem_b: &str, b: &Server) -> bool {
 /// `srv_a` ~ `srv_a_leaf`, `srv_a_1` ~ `srv_a_4`, `seed` ~ `seed_tls`; `srv_a` ≁ `srv_b`.
 pub fn related_stems(a: &str, b: &str) -> bool {
     let words = |s: &str| -> Vec<String> {
-        s.split(['_', '-', '.'])
-            .filter(|w| !w.is_empty())
-            .map(|w| w.to_ascii_lowercase())
-            .collect()
+        s.split(['_', '-', '.']).filter(|w| !w.is_empty()).map(|w| w.to_ascii_lowercase()).collect()
     };
     let (wa, wb) = (words(a), words(b));
     if wa.is_empty() || wb.is_empty() {
         return false;
     }
-    let (short, long) = if wa.len() <= wb.len() {
-        (&wa, &wb)
-    } else {
-        (&wb, &wa)
-    };
+    let (short, long) = if wa.len() <= wb.len() { (&wa, &wb) } else { (&wb, &wa) };
     if long.starts_with(short) {
         return true;
     }
