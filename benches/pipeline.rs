@@ -47,7 +47,9 @@ fn passes(c: &mut Criterion) {
         let sim = Simulator::new(model, &outcome.topology, settings.nats_version);
         // The request every wasmCloud host of the fleet makes: `$JS.hub.API` from its leaf.
         let from = outcome.topology.instances.last().map(|i| i.id).expect("an instance");
-        g.bench_with_input(BenchmarkId::new("resolve_one", n), &n, |b, _| b.iter(|| sim.resolve(from, "TENANT_A", Some("hub"))));
+        g.bench_with_input(BenchmarkId::new("resolve_one", n), &n, |b, _| {
+            b.iter(|| sim.resolve(from, "TENANT_A", Some("hub")))
+        });
         g.bench_with_input(BenchmarkId::new("rules", n), &n, |b, _| {
             b.iter(|| {
                 let cx = Context {

@@ -86,10 +86,7 @@ impl Site {
         }
     }
     fn has_host(&self) -> bool {
-        matches!(
-            self.fault,
-            Fault::None | Fault::HostUnknownDomain | Fault::UnknownKey
-        )
+        matches!(self.fault, Fault::None | Fault::HostUnknownDomain | Fault::UnknownKey)
     }
     fn host_domain(&self) -> &'static str {
         if self.fault == Fault::HostUnknownDomain {
@@ -115,26 +112,16 @@ fn parse_args() -> Result<Args, String> {
     while let Some(a) = it.next() {
         let mut val = || it.next().ok_or_else(|| format!("{a} needs a value"));
         match a.as_str() {
-            "--servers" | "-n" => {
-                servers = Some(val()?.parse::<usize>().map_err(|e| e.to_string())?)
-            }
+            "--servers" | "-n" => servers = Some(val()?.parse::<usize>().map_err(|e| e.to_string())?),
             "--out" | "-o" => out = Some(PathBuf::from(val()?)),
-            "--seed" => {
-                seed = val()?
-                    .parse()
-                    .map_err(|e: std::num::ParseIntError| e.to_string())?
-            }
+            "--seed" => seed = val()?.parse().map_err(|e: std::num::ParseIntError| e.to_string())?,
             "-h" | "--help" => {
                 return Err("usage: fleetgen --servers N --out DIR [--seed S]".into());
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    Ok(Args {
-        servers: servers.ok_or("--servers N is required")?,
-        out: out.ok_or("--out DIR is required")?,
-        seed,
-    })
+    Ok(Args { servers: servers.ok_or("--servers N is required")?, out: out.ok_or("--out DIR is required")?, seed })
 }
 
 #[allow(dead_code)]
@@ -172,20 +159,8 @@ pub fn generate(args: &Args) -> std::io::Result<()> {
                 _ => Kind::Systemd,
             };
             let name = format!("edge-{i:06}");
-            let dir = out
-                .join("sites")
-                .join(region)
-                .join(format!("b{:03}", i / 1000))
-                .join(&name);
-            Site {
-                idx: i,
-                name,
-                region,
-                tenant,
-                kind,
-                fault: Fault::None,
-                dir,
-            }
+            let dir = out.join("sites").join(region).join(format!("b{:03}", i / 1000)).join(&name);
+            Site { idx: i, name, region, tenant, kind, fault: Fault::None, dir }
         })
         .collect();
 
@@ -202,10 +177,7 @@ pub fn generate(args: &Args) -> std::io::Result<()> {
         files += write_site(out, site, &sites)?;
     }
     write_planted(out, args, &sites, files)?;
-    eprintln!(
-        "fleetgen: wrote {n} edge servers + 6 hub servers in {files} files to {}",
-        out.display()
-    );
+    eprintln!("fleetgen: wrote {n} edge servers + 6 hub servers in {files} files to {}", out.display());
     Ok(())
 }
 
@@ -238,12 +210,7 @@ fn plant_faults(sites: &mut [Site], rng: &mut Rng) {
         sites[orig].fault = Fault::DuplicateDomain { of: orig }; // marks it as part of a pair (keeps own domain)
         sites[dup].fault = Fault::DuplicateDomain { of: orig };
     }
-    for fault in [
-        Fault::MissingDomain,
-        Fault::RemoteClientPort,
-        Fault::HostUnknownDomain,
-        Fault::UnknownKey,
-    ] {
+    for fault in [Fault::MissingDomain, Fault::RemoteClientPort, Fault::HostUnknownDomain, Fault::UnknownKey] {
         for _ in 0..per_kind {
             let i = pick(rng, &mut taken);
             sites[i].fault = fault.clone();
@@ -275,40 +242,24 @@ fn hub_url(region: &str) -> String {
 fn write_hub(out: &Path, region: &str) -> std::io::Result<usize> {
     let name = format!("hub-{region}");
     let mut conf = String::new();
-    let _ = writeln!(
-        conf,
-        "# hub cluster {name}: one of two regions of the supercluster"
-    );
+    let _ = writeln!(conf, "# hub cluster {name}: one of two regions of the supercluster");
     let _ = writeln!(conf, "port: 4222");
     let _ = writeln!(conf, "http_port: 8222");
-    let _ = writeln!(conf, "jetstream {{\n  domain: {HUB_DOMAIN}\n  store_dir: /data/jetstream\n  max_file_store: 200GB\n}}");
     let _ = writeln!(
         conf,
-        "cluster {{\n  name: {name}\n  port: 6222\n  routes: ["
+        "jetstream {{\n  domain: {HUB_DOMAIN}\n  store_dir: /data/jetstream\n  max_file_store: 200GB\n}}"
     );
+    let _ = writeln!(conf, "cluster {{\n  name: {name}\n  port: 6222\n  routes: [");
     for i in 0..3 {
-        let _ = writeln!(
-            conf,
-            "    nats://{name}-{i}.{name}-headless.nats.svc.cluster.local:6222"
-        );
+        let _ = writeln!(conf, "    nats://{name}-{i}.{name}-headless.nats.svc.cluster.local:6222");
     }
     let _ = writeln!(conf, "  ]\n}}");
-    let _ = writeln!(
-        conf,
-        "gateway {{\n  name: {name}\n  port: 7222\n  gateways: ["
-    );
+    let _ = writeln!(conf, "gateway {{\n  name: {name}\n  port: 7222\n  gateways: [");
     for r in REGIONS {
-        let _ = writeln!(
-            conf,
-            "    {{ name: hub-{r}, urls: [\"nats://{}:7222\"] }}",
-            hub_url(r)
-        );
+        let _ = writeln!(conf, "    {{ name: hub-{r}, urls: [\"nats://{}:7222\"] }}", hub_url(r));
     }
     let _ = writeln!(conf, "  ]\n}}");
-    let _ = writeln!(
-        conf,
-        "leafnodes {{\n  port: 7422\n  authorization {{\n    users: ["
-    );
+    let _ = writeln!(conf, "leafnodes {{\n  port: 7422\n  authorization {{\n    users: [");
     for t in TENANTS {
         let _ = writeln!(
             conf,
@@ -318,10 +269,7 @@ fn write_hub(out: &Path, region: &str) -> std::io::Result<usize> {
         );
     }
     let _ = writeln!(conf, "    ]\n  }}\n}}");
-    let _ = writeln!(
-        conf,
-        "accounts {{\n  SYS {{ users: [ {{ user: sys, password: \"sys-{region}-Qm2\" }} ] }}"
-    );
+    let _ = writeln!(conf, "accounts {{\n  SYS {{ users: [ {{ user: sys, password: \"sys-{region}-Qm2\" }} ] }}");
     for t in TENANTS {
         let _ = writeln!(
             conf,
@@ -404,10 +352,7 @@ fn write_common(out: &Path, region: &str, tenant: &str) -> std::io::Result<usize
         pw = leaf_password(region, tenant),
         hub = hub_url(region),
     );
-    write(
-        &out.join("common").join(format!("{region}-{tenant}.conf")),
-        &text,
-    )
+    write(&out.join("common").join(format!("{region}-{tenant}.conf")), &text)
 }
 
 /// The edge NATS config. `standalone` configs (embedded in Kubernetes) cannot include files, so they
@@ -415,11 +360,7 @@ fn write_common(out: &Path, region: &str, tenant: &str) -> std::io::Result<usize
 fn edge_conf(site: &Site, sites: &[Site], standalone: bool) -> String {
     let acc = tenant_account(site.tenant);
     let mut c = String::new();
-    let _ = writeln!(
-        c,
-        "# edge site {} ({} / {})",
-        site.name, site.region, site.tenant
-    );
+    let _ = writeln!(c, "# edge site {} ({} / {})", site.name, site.region, site.tenant);
     let _ = writeln!(c, "server_name: {}", site.name);
     let _ = writeln!(c, "port: 4222\nhttp_port: 8222");
     if standalone {
@@ -431,11 +372,7 @@ fn edge_conf(site: &Site, sites: &[Site], standalone: bool) -> String {
             hub = hub_url(site.region),
         );
     } else {
-        let _ = writeln!(
-            c,
-            "include \"../../../../common/{}-{}.conf\"",
-            site.region, site.tenant
-        );
+        let _ = writeln!(c, "include \"../../../../common/{}-{}.conf\"", site.region, site.tenant);
     }
     let _ = writeln!(c, "jetstream {{");
     if let Some(d) = site.domain(sites) {
@@ -520,7 +457,10 @@ fn write_site(_out: &Path, site: &Site, sites: &[Site]) -> std::io::Result<usize
                     site.name
                 );
             }
-            let _ = write!(y, "      volumes:\n        - name: nats-config\n          configMap:\n            name: nats-leaf\n");
+            let _ = write!(
+                y,
+                "      volumes:\n        - name: nats-config\n          configMap:\n            name: nats-leaf\n"
+            );
             files += write(&d.join("edge.yaml"), &y)?;
         }
         Kind::Systemd => {
@@ -535,10 +475,7 @@ fn write_site(_out: &Path, site: &Site, sites: &[Site]) -> std::io::Result<usize
             if site.has_host() {
                 files += write(
                     &d.join("wasmcloud.env"),
-                    &format!(
-                        "WASMCLOUD_LABEL_site={}\nWASMCLOUD_LABEL_region={}\n",
-                        site.name, site.region
-                    ),
+                    &format!("WASMCLOUD_LABEL_site={}\nWASMCLOUD_LABEL_region={}\n", site.name, site.region),
                 )?;
                 files += write(
                     &d.join("wasmcloud.service"),
@@ -556,10 +493,7 @@ fn write_site(_out: &Path, site: &Site, sites: &[Site]) -> std::io::Result<usize
 }
 
 fn rel(out: &Path, p: &Path) -> String {
-    p.strip_prefix(out)
-        .unwrap_or(p)
-        .to_string_lossy()
-        .replace('\\', "/")
+    p.strip_prefix(out).unwrap_or(p).to_string_lossy().replace('\\', "/")
 }
 
 /// The file of a site that holds its NATS config (or the host setting, for host faults).
@@ -581,14 +515,8 @@ fn write_planted(out: &Path, args: &Args, sites: &[Site], files: usize) -> std::
             Fault::DuplicateDomain { of } if *of == s.idx => continue, // reported with its duplicate
             Fault::DuplicateDomain { of } => ("js-domain-duplicate", vec![&sites[*of]], &[]),
             Fault::MissingDomain => ("js-domain-missing", vec![], &[]),
-            Fault::RemoteClientPort => (
-                "leaf-remote-wrong-port",
-                vec![],
-                &["leaf-remote-unresolved"],
-            ),
-            Fault::HostUnknownDomain => {
-                ("host-js-domain-unknown", vec![], &["js-home-unreachable"])
-            }
+            Fault::RemoteClientPort => ("leaf-remote-wrong-port", vec![], &["leaf-remote-unresolved"]),
+            Fault::HostUnknownDomain => ("host-js-domain-unknown", vec![], &["js-home-unreachable"]),
             Fault::UnknownKey => ("unknown-key", vec![], &[]),
         };
         let mut files = vec![fault_file(out, s)];
@@ -605,10 +533,7 @@ fn write_planted(out: &Path, args: &Args, sites: &[Site], files: usize) -> std::
         }));
     }
     faults.sort_by_key(|f| {
-        (
-            f["rule"].as_str().unwrap_or("").to_string(),
-            f["files"][0].as_str().unwrap_or("").to_string(),
-        )
+        (f["rule"].as_str().unwrap_or("").to_string(), f["files"][0].as_str().unwrap_or("").to_string())
     });
     let hosts = sites.iter().filter(|s| s.has_host()).count();
     let doc = serde_json::json!({

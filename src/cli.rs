@@ -33,9 +33,7 @@ pub enum Command {
 
 /// Entry point of the binary; exit status 0 (clean), 1 (findings at or above the threshold), 2 (usage or internal error).
 pub fn main() -> ExitCode {
-    let parsed = Cli::command()
-        .try_get_matches()
-        .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
+    let parsed = Cli::command().try_get_matches().and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
     let (cli, matches) = match parsed {
         Ok(p) => p,
         Err(e) => {
@@ -47,9 +45,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         // `check` pairs each `-o` with the `-f` before it, so it needs the argument positions.
         None => commands::check::run_with_matches(cli.check, Some(&matches)),
-        Some(Command::Check(a)) => {
-            commands::check::run_with_matches(a, matches.subcommand_matches("check"))
-        }
+        Some(Command::Check(a)) => commands::check::run_with_matches(a, matches.subcommand_matches("check")),
         Some(Command::Parse(a)) => commands::parse::run(a),
         Some(Command::Jsmap(a)) => commands::jsmap::run(a),
         Some(Command::Graph(a)) => commands::graph::run(a),

@@ -71,20 +71,13 @@ pub struct ConfigError {
 impl Config {
     /// The defaults (no file); globs would be relative to `dir`.
     pub fn defaults(dir: PathBuf) -> Config {
-        Config {
-            dir,
-            ..Config::default()
-        }
+        Config { dir, ..Config::default() }
     }
 
     /// Finds `latticelint.toml` from `start` upward (a file's directory first).
     pub fn discover(start: &Path) -> Option<PathBuf> {
         let abs = std::path::absolute(start).ok()?;
-        let mut dir = if abs.is_dir() {
-            Some(abs.as_path())
-        } else {
-            abs.parent()
-        };
+        let mut dir = if abs.is_dir() { Some(abs.as_path()) } else { abs.parent() };
         while let Some(d) = dir {
             for name in FILE_NAMES {
                 let p = d.join(name);
@@ -99,10 +92,7 @@ impl Config {
 
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let err = |message: String| ConfigError {
-            path: path.display().to_string(),
-            message,
-        };
+        let err = |message: String| ConfigError { path: path.display().to_string(), message };
         let text = std::fs::read_to_string(path).map_err(|e| err(format!("cannot read: {e}")))?;
         let dir = std::path::absolute(path)
             .ok()
@@ -115,30 +105,17 @@ impl Config {
 
     /// Parses config text; globs are relative to `dir`.
     pub fn parse(text: &str, dir: PathBuf) -> Result<Config, String> {
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
-        let nats_version = raw
-            .nats_version
-            .as_deref()
-            .map(str::parse::<NatsVersion>)
-            .transpose()?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
+        let nats_version = raw.nats_version.as_deref().map(str::parse::<NatsVersion>).transpose()?;
         if let Some(f) = &raw.fail_on {
             if !["error", "warning", "info", "never"].contains(&f.as_str()) {
-                return Err(format!(
-                    "`fail-on = \"{f}\"` is not one of error, warning, info, never"
-                ));
+                return Err(format!("`fail-on = \"{f}\"` is not one of error, warning, info, never"));
             }
         }
         let mut names: Vec<&str> = raw.ignore.iter().map(String::as_str).collect();
         names.extend(raw.select.iter().flatten().map(String::as_str));
         names.extend(raw.severity.keys().map(String::as_str));
-        names.extend(
-            raw.per_path_ignores
-                .values()
-                .flatten()
-                .map(String::as_str)
-                .filter(|r| *r != "*"),
-        );
+        names.extend(raw.per_path_ignores.values().flatten().map(String::as_str).filter(|r| *r != "*"));
         check_rule_names(names)?;
         let exclude_set = globs(&raw.exclude)?;
         let per_path = raw
@@ -167,9 +144,9 @@ impl Config {
 
     /// True when `rule` is ignored for this file by `per-path-ignores`.
     pub fn path_ignores(&self, rule: &str, path: &Path, display: &str) -> bool {
-        self.per_path.iter().any(|(set, rules)| {
-            rules.iter().any(|r| r == rule || r == "*") && self.matches(set, path, display)
-        })
+        self.per_path
+            .iter()
+            .any(|(set, rules)| rules.iter().any(|r| r == rule || r == "*") && self.matches(set, path, display))
     }
 
     fn matches(&self, set: &GlobSet, path: &Path, display: &str) -> bool {
@@ -237,8 +214,7 @@ mod tests {
         assert!(e.contains("unknown field `colour`"), "{e}");
         let e = Config::parse("ignore = [\"no-such-rule\"]\n", ".".into()).unwrap_err();
         assert!(e.contains("unknown rule `no-such-rule`"), "{e}");
-        let e =
-            Config::parse("[severity]\nunused-suppression = \"fatal\"\n", ".".into()).unwrap_err();
+        let e = Config::parse("[severity]\nunused-suppression = \"fatal\"\n", ".".into()).unwrap_err();
         assert!(e.contains("unknown variant"), "{e}");
         let e = Config::parse("nats-version = \"two\"\n", ".".into()).unwrap_err();
         assert!(e.contains("not a nats-server version"), "{e}");

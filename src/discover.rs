@@ -16,19 +16,8 @@ use std::path::{Path, PathBuf};
 pub const MAX_FILE_SIZE: u64 = 8 << 20;
 
 /// Folders never entered.
-const SKIP_DIRS: &[&str] = &[
-    ".git",
-    ".hg",
-    ".svn",
-    ".jj",
-    "target",
-    "node_modules",
-    ".terraform",
-    "__pycache__",
-    ".venv",
-    ".tox",
-    ".idea",
-];
+const SKIP_DIRS: &[&str] =
+    &[".git", ".hg", ".svn", ".jj", "target", "node_modules", ".terraform", "__pycache__", ".venv", ".tox", ".idea"];
 
 /// What a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -68,10 +57,7 @@ pub fn scan_root(paths: &[PathBuf]) -> PathBuf {
         if p.is_dir() {
             p.clone()
         } else {
-            p.parent()
-                .map(Path::to_path_buf)
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or_else(|| ".".into())
+            p.parent().map(Path::to_path_buf).filter(|p| !p.as_os_str().is_empty()).unwrap_or_else(|| ".".into())
         }
     };
     let mut it = paths.iter();
@@ -113,16 +99,11 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
             continue;
         }
         let mut wb = ignore::WalkBuilder::new(root);
-        wb.hidden(false)
-            .follow_links(true)
-            .require_git(false)
-            .git_global(false)
-            .parents(true)
-            .filter_entry(|e| {
-                !(e.depth() > 0
-                    && e.file_type().is_some_and(|t| t.is_dir())
-                    && SKIP_DIRS.iter().any(|s| e.file_name() == *s))
-            });
+        wb.hidden(false).follow_links(true).require_git(false).git_global(false).parents(true).filter_entry(|e| {
+            !(e.depth() > 0
+                && e.file_type().is_some_and(|t| t.is_dir())
+                && SKIP_DIRS.iter().any(|s| e.file_name() == *s))
+        });
         for entry in wb.build() {
             match entry {
                 Ok(e) => {
@@ -161,8 +142,7 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
         }
         let Some(meta) = meta else { continue };
         if !meta.is_file() {
-            out.diagnostics
-                .push(unreadable(db, &path, &special_reason(&meta)));
+            out.diagnostics.push(unreadable(db, &path, &special_reason(&meta)));
             continue;
         }
         if !kind_by_name(&path).is_candidate() {
@@ -172,30 +152,21 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
             out.diagnostics.push(unreadable(
                 db,
                 &path,
-                &format!(
-                    "it is {} bytes, over the {} byte limit",
-                    meta.len(),
-                    MAX_FILE_SIZE
-                ),
+                &format!("it is {} bytes, over the {} byte limit", meta.len(), MAX_FILE_SIZE),
             ));
             continue;
         }
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(err) => {
-                out.diagnostics
-                    .push(unreadable(db, &path, &io_reason(&err)));
+                out.diagnostics.push(unreadable(db, &path, &io_reason(&err)));
                 continue;
             }
         };
         if bytes.contains(&0) {
             // A binary; worth a word only when its name says it is a config file.
             if named_like_config(&path) {
-                out.diagnostics.push(unreadable(
-                    db,
-                    &path,
-                    "it contains NUL bytes, so it is not a text file",
-                ));
+                out.diagnostics.push(unreadable(db, &path, "it contains NUL bytes, so it is not a text file"));
             }
             continue;
         }
@@ -283,9 +254,7 @@ fn is_loop(err: &ignore::Error) -> bool {
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            error_path(err)
-        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
         _ => None,
     }
 }
@@ -320,14 +289,8 @@ impl NameHint {
 }
 
 fn kind_by_name(path: &Path) -> NameHint {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     if name == ".env" || name.starts_with(".env.") || ext == "env" {
         return NameHint::Env;
     }
@@ -348,10 +311,7 @@ fn kind_by_name(path: &Path) -> NameHint {
 
 /// Classifies a file by name and content; `None` for files latticelint does not read.
 pub fn classify(path: &Path, text: &str) -> Option<FileKind> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     match kind_by_name(path) {
         NameHint::Env => Some(FileKind::Env),
         NameHint::Systemd => Some(if text.contains("[Service]") || text.contains("[Unit]") {
@@ -393,16 +353,8 @@ fn classify_yaml(name: &str, text: &str) -> Option<FileKind> {
     if lname.starts_with("kustomization.") || (k8s_shape && has_api) {
         return Some(FileKind::Kubernetes);
     }
-    const HELM_HINTS: &[&str] = &[
-        "jetstream",
-        "leafnodes",
-        "wadm",
-        "wasmcloud",
-        "natsAddress",
-        "jetstreamDomain",
-        "nats:",
-        "cluster:",
-    ];
+    const HELM_HINTS: &[&str] =
+        &["jetstream", "leafnodes", "wadm", "wasmcloud", "natsAddress", "jetstreamDomain", "nats:", "cluster:"];
     if HELM_HINTS.iter().any(|h| text.contains(h)) {
         return Some(FileKind::HelmValues);
     }
@@ -467,17 +419,10 @@ pub fn looks_like_nats(text: &str, min: usize) -> bool {
     let mut foreign = 0;
     for line in text.lines().take(400) {
         let t = line.trim_start().trim_start_matches(['"', '\'']);
-        if t.starts_with("server {")
-            || t.starts_with("location ")
-            || t.starts_with("<")
-            || t.starts_with("[")
-        {
+        if t.starts_with("server {") || t.starts_with("location ") || t.starts_with("<") || t.starts_with("[") {
             foreign += 1;
         }
-        let key_len = t
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$')
-            .count();
+        let key_len = t.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$').count();
         if key_len == 0 {
             continue;
         }
@@ -535,49 +480,25 @@ mod tests {
     #[test]
     fn classification_by_content() {
         let p = |s: &str| PathBuf::from(s);
-        assert_eq!(
-            classify(&p("a/server.txt"), "port: 4222\njetstream { domain: x }\n"),
-            Some(FileKind::NatsConfig)
-        );
-        assert_eq!(
-            classify(&p("a/users.conf"), "users = [\n {user: a}\n]\n"),
-            Some(FileKind::NatsConfig)
-        );
-        assert_eq!(
-            classify(&p("a/nginx.conf"), "server {\n  location / {}\n}\n"),
-            None
-        );
+        assert_eq!(classify(&p("a/server.txt"), "port: 4222\njetstream { domain: x }\n"), Some(FileKind::NatsConfig));
+        assert_eq!(classify(&p("a/users.conf"), "users = [\n {user: a}\n]\n"), Some(FileKind::NatsConfig));
+        assert_eq!(classify(&p("a/nginx.conf"), "server {\n  location / {}\n}\n"), None);
         assert_eq!(classify(&p("a/notes.txt"), "hello world\n"), None);
+        assert_eq!(classify(&p("a/x.yaml"), "services:\n  nats:\n    image: nats\n"), Some(FileKind::Compose));
         assert_eq!(
-            classify(&p("a/x.yaml"), "services:\n  nats:\n    image: nats\n"),
-            Some(FileKind::Compose)
-        );
-        assert_eq!(
-            classify(
-                &p("a/x.yaml"),
-                "apiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: Service\n"
-            ),
+            classify(&p("a/x.yaml"), "apiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: Service\n"),
             Some(FileKind::Kubernetes)
         );
         assert_eq!(
-            classify(
-                &p("a/values.yaml"),
-                "config:\n  jetstream:\n    enabled: true\n"
-            ),
+            classify(&p("a/values.yaml"), "config:\n  jetstream:\n    enabled: true\n"),
             Some(FileKind::HelmValues)
         );
         assert_eq!(classify(&p("a/t.yaml"), "a: {{ .Values.x }}\n"), None);
         assert_eq!(classify(&p("a/.env"), "A=1\n"), Some(FileKind::Env));
-        assert_eq!(
-            classify(&p("a/run.sh"), "#!/bin/sh\nexec nats-server -c x.conf\n"),
-            Some(FileKind::Script)
-        );
+        assert_eq!(classify(&p("a/run.sh"), "#!/bin/sh\nexec nats-server -c x.conf\n"), Some(FileKind::Script));
         assert_eq!(classify(&p("a/run.sh"), "#!/bin/sh\necho hi\n"), None);
         assert_eq!(
-            classify(
-                &p("a/nats.service"),
-                "[Unit]\n[Service]\nExecStart=/usr/bin/nats-server\n"
-            ),
+            classify(&p("a/nats.service"), "[Unit]\n[Service]\nExecStart=/usr/bin/nats-server\n"),
             Some(FileKind::Systemd)
         );
         assert_eq!(classify(&p("a/main.go"), "port: 4222"), None);
@@ -604,26 +525,14 @@ mod tests {
         }
         let db = SourceDb::new(root);
         let d = discover(&[root.to_path_buf()], &db);
-        let names: Vec<String> = d
-            .files
-            .iter()
-            .map(|f| db.get(f.file).display.clone())
-            .collect();
+        let names: Vec<String> = d.files.iter().map(|f| db.get(f.file).display.clone()).collect();
         assert_eq!(names, vec!["sub/a.conf".to_string()]);
         #[cfg(unix)]
         {
             let msgs: Vec<&str> = d.diagnostics.iter().map(|d| d.message.as_str()).collect();
-            assert!(
-                msgs.iter()
-                    .any(|m| m.contains("zero.conf") && m.contains("device")),
-                "{msgs:?}"
-            );
+            assert!(msgs.iter().any(|m| m.contains("zero.conf") && m.contains("device")), "{msgs:?}");
             if root.join("pipe.conf").exists() {
-                assert!(
-                    msgs.iter()
-                        .any(|m| m.contains("pipe.conf") && m.contains("FIFO")),
-                    "{msgs:?}"
-                );
+                assert!(msgs.iter().any(|m| m.contains("pipe.conf") && m.contains("FIFO")), "{msgs:?}");
             }
             assert!(d.diagnostics.iter().all(|d| d.rule == "unreadable-file"));
         }

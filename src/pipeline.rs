@@ -29,11 +29,7 @@ pub struct Outcome {
 
 /// Lints `paths` (files or folders). Never panics on bad input; problems become diagnostics.
 pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
-    let paths: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
+    let paths: Vec<PathBuf> = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
     let root = discover::scan_root(&paths);
     let db = SourceDb::new(root.clone());
     let found = discover::discover_excluding(&paths, &db, &settings.exclude);
@@ -70,12 +66,8 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
 
     // Standalone parses: every discovered NATS config, embedded configs and launched files, once each,
     // with no environment (deterministic; nats-server would read the process environment).
-    let mut standalone_files: Vec<FileId> = found
-        .files
-        .iter()
-        .filter(|f| f.kind == FileKind::NatsConfig)
-        .map(|f| f.file)
-        .collect();
+    let mut standalone_files: Vec<FileId> =
+        found.files.iter().filter(|f| f.kind == FileKind::NatsConfig).map(|f| f.file).collect();
     standalone_files.extend(facts.embedded.iter().copied());
     let mut seen: HashSet<FileId> = HashSet::new();
     standalone_files.retain(|f| seen.insert(*f));
@@ -98,11 +90,8 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
         .include_loaders
         .iter()
         .map(|(f, path, loader)| {
-            let opts = ParseOptions {
-                loader: Some(loader.clone()),
-                config_path: Some(path.clone()),
-                ..base_opts.clone()
-            };
+            let opts =
+                ParseOptions { loader: Some(loader.clone()), config_path: Some(path.clone()), ..base_opts.clone() };
             (*f, opts)
         })
         .collect();
@@ -114,11 +103,7 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
         .collect();
 
     // Launch parses: each launch's config with its environment (reusing the plain parse when it has none).
-    let by_file: HashMap<FileId, usize> = configs
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.file, i))
-        .collect();
+    let by_file: HashMap<FileId, usize> = configs.iter().enumerate().map(|(i, c)| (c.file, i)).collect();
     let launched: HashMap<usize, ParsedConfig> = file_of_launch
         .par_iter()
         .map(|(li, fid)| {
@@ -126,10 +111,7 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
             let parsed = if env.is_empty() {
                 configs[by_file[fid]].clone()
             } else {
-                let opts = ParseOptions {
-                    env: Environment::Fixed(Arc::new(env.clone())),
-                    ..opts_for(fid).clone()
-                };
+                let opts = ParseOptions { env: Environment::Fixed(Arc::new(env.clone())), ..opts_for(fid).clone() };
                 parse_config(&db, *fid, &opts)
             };
             (*li, parsed)
@@ -155,23 +137,10 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
         diagnostics.extend(c.diagnostics.iter().cloned());
     }
     let topology = Topology::build(&model, &db);
-    let cx = crate::rules::Context {
-        db: &db,
-        configs: &configs,
-        model: &model,
-        topology: &topology,
-        settings,
-    };
+    let cx = crate::rules::Context { db: &db, configs: &configs, model: &model, topology: &topology, settings };
     diagnostics.extend(crate::rules::run(&cx));
     dedup(&mut diagnostics);
-    Outcome {
-        root,
-        db,
-        configs,
-        model,
-        topology,
-        diagnostics,
-    }
+    Outcome { root, db, configs, model, topology, diagnostics }
 }
 
 /// Parses one NATS config file already registered in `db`.

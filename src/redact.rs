@@ -25,16 +25,14 @@ const SECRET_ENV_SUFFIX: &str = r"SEED|SEEDS|JWT|PASSWORD|PASSWD|PASS|PWD|TOKEN|
 static SEED: Lazy<Regex> = Lazy::new(|| Regex::new(r"\bS[UAONCXP][A-Z2-7]{40,}\b").unwrap());
 
 /// A JWT (`eyJ...` header and payload).
-static JWT: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*").unwrap());
+static JWT: Lazy<Regex> = Lazy::new(|| Regex::new(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*").unwrap());
 
 /// `scheme://user:password@host`: group 1 is the password.
 static URL_PASSWORD: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s:@/'`]*:([^\s@/'`]+)@").unwrap());
 
 /// `nats://token@host` (userinfo without a colon is a token for NATS schemes): group 1 is the token.
-static URL_TOKEN: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?i)\b(?:nats|tls|ws|wss)://([^\s:@/'`]+)@").unwrap());
+static URL_TOKEN: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?i)\b(?:nats|tls|ws|wss)://([^\s:@/'`]+)@").unwrap());
 
 /// `key: value`, `key = value`, `--key=value`, `"key": "value"`. Group `v` is the value (quoted or bare).
 static KEY_VALUE: Lazy<Regex> = Lazy::new(|| {
@@ -58,10 +56,7 @@ static KEY_SPACE_VALUE: Lazy<Regex> = Lazy::new(|| {
 /// `"--pass", "value"` in a JSON-style command array (compose `command: [...]`).
 static FLAG_IN_LIST: Lazy<Regex> = Lazy::new(|| {
     let keys = keys();
-    Regex::new(&format!(
-        r#"(?i)--(?:{keys})["']\s*,\s*(?P<v>"[^"\n]*"|'[^'\n]*')"#
-    ))
-    .unwrap()
+    Regex::new(&format!(r#"(?i)--(?:{keys})["']\s*,\s*(?P<v>"[^"\n]*"|'[^'\n]*')"#)).unwrap()
 });
 
 /// `- --pass` alone in a YAML list (the value is the next list item).
@@ -71,8 +66,7 @@ static FLAG_ITEM: Lazy<Regex> = Lazy::new(|| {
 });
 
 /// `- value` (the list item after a secret flag).
-static LIST_ITEM: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r#"^\s*-\s*(?P<v>"[^"\n]*"|'[^'\n]*'|[^\s#]+)"#).unwrap());
+static LIST_ITEM: Lazy<Regex> = Lazy::new(|| Regex::new(r#"^\s*-\s*(?P<v>"[^"\n]*"|'[^'\n]*'|[^\s#]+)"#).unwrap());
 
 /// [`SECRET_KEYS`] with `_` also matching `-` (`ctl_seed`, `--ctl-seed`).
 fn keys() -> String {
@@ -89,42 +83,30 @@ static ENV_VALUE: Lazy<Regex> = Lazy::new(|| {
 
 /// Kubernetes `- name: NATS_PASSWORD` (the value follows on a later `value:` line).
 static ENV_NAME_LINE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(&format!(
-        r#"(?i)^\s*-?\s*name\s*:\s*["']?[A-Za-z0-9_]*(?:{SECRET_ENV_SUFFIX}|PASSWORD|TOKEN)["']?\s*$"#
-    ))
-    .unwrap()
+    Regex::new(&format!(r#"(?i)^\s*-?\s*name\s*:\s*["']?[A-Za-z0-9_]*(?:{SECRET_ENV_SUFFIX}|PASSWORD|TOKEN)["']?\s*$"#))
+        .unwrap()
 });
 
 /// `value: x` on the lines after such a name.
 static VALUE_LINE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(
-        r#"^\s*value\s*:\s*(?P<v>"[^"\n]*"|'[^'\n]*'|[^\s#"'](?:[^#\n]*[^\s#])?)\s*(?:#.*)?$"#,
-    )
-    .unwrap()
+    Regex::new(r#"^\s*value\s*:\s*(?P<v>"[^"\n]*"|'[^'\n]*'|[^\s#"'](?:[^#\n]*[^\s#])?)\s*(?:#.*)?$"#).unwrap()
 });
 
 /// The first line of a creds or PEM block; the lines up to the matching END are masked.
-static BLOCK_BEGIN: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"-{3,}\s*BEGIN [A-Z0-9 ]+-{3,}").unwrap());
+static BLOCK_BEGIN: Lazy<Regex> = Lazy::new(|| Regex::new(r"-{3,}\s*BEGIN [A-Z0-9 ]+-{3,}").unwrap());
 static BLOCK_END: Lazy<Regex> = Lazy::new(|| Regex::new(r"-{3,}\s*END [A-Z0-9 ]+-{3,}").unwrap());
 
 /// `kind: Secret` manifests: every value under `data:`/`stringData:` is masked.
-static K8S_SECRET: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?m)^\s*kind\s*:\s*[\x22']?Secret[\x22']?\s*$").unwrap());
-static DATA_KEY: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"^(\s*)(?:data|stringData)\s*:\s*$").unwrap());
+static K8S_SECRET: Lazy<Regex> = Lazy::new(|| Regex::new(r"(?m)^\s*kind\s*:\s*[\x22']?Secret[\x22']?\s*$").unwrap());
+static DATA_KEY: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(\s*)(?:data|stringData)\s*:\s*$").unwrap());
 static MAP_VALUE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(
-        r#"^\s*[^\s:#][^:]*:\s+(?P<v>"[^"\n]*"|'[^'\n]*'|[^\s#"'](?:[^#\n]*[^\s#])?)\s*(?:#.*)?$"#,
-    )
-    .unwrap()
+    Regex::new(r#"^\s*[^\s:#][^:]*:\s+(?P<v>"[^"\n]*"|'[^'\n]*'|[^\s#"'](?:[^#\n]*[^\s#])?)\s*(?:#.*)?$"#).unwrap()
 });
 
 /// True for a value that only refers to a secret (`$VAR`, `${VAR}`, `{{ .Values.x }}`), which is safe to show.
 fn is_reference(v: &str) -> bool {
-    static REF: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}?|\{\{.*\}\})$").unwrap()
-    });
+    static REF: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*(?::?-[^}]*)?\}?|\{\{.*\}\})$").unwrap());
     REF.is_match(v)
 }
 
@@ -240,8 +222,7 @@ pub fn mask_source(text: &str) -> (String, Vec<String>) {
         found.push(text[r.clone()].to_string());
     }
     // Every masked range starts and ends on a char boundary and becomes ASCII, so this stays UTF-8.
-    let masked = String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let masked = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (masked, found)
 }
 
@@ -267,10 +248,7 @@ impl Redactor {
 
     /// A redactor for these known secret values (plus the built-in patterns).
     pub fn from_secrets(secrets: impl IntoIterator<Item = String>) -> Self {
-        let mut secrets: Vec<String> = secrets
-            .into_iter()
-            .filter(|s| !s.trim().is_empty())
-            .collect();
+        let mut secrets: Vec<String> = secrets.into_iter().filter(|s| !s.trim().is_empty()).collect();
         secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         secrets.dedup();
         Redactor { secrets }
@@ -282,8 +260,7 @@ impl Redactor {
         for s in &self.secrets {
             // A short secret (`a`, `nats`) or one spelled like a key (`password`) is only replaced where it stands alone as a quoted
             // value (`` `a` ``, `"a"`), so ordinary words in messages survive.
-            let short =
-                s.chars().count() < 8 || SECRET_KEYS.split('|').any(|k| k.eq_ignore_ascii_case(s));
+            let short = s.chars().count() < 8 || SECRET_KEYS.split('|').any(|k| k.eq_ignore_ascii_case(s));
             let mut from = 0;
             while let Some(i) = text[from..].find(s.as_str()) {
                 let (a, b) = (from + i, from + i + s.len());
@@ -302,10 +279,7 @@ impl Redactor {
 fn quoted(text: &str, a: usize, b: usize) -> bool {
     let before = text[..a].chars().next_back();
     let after = text[b..].chars().next();
-    matches!(
-        (before, after),
-        (Some('`'), Some('`')) | (Some('"'), Some('"')) | (Some('\''), Some('\''))
-    )
+    matches!((before, after), (Some('`'), Some('`')) | (Some('"'), Some('"')) | (Some('\''), Some('\'')))
 }
 
 /// Replaces the union of `ranges` in `text` by `with`.
@@ -337,8 +311,7 @@ mod tests {
     use super::*;
 
     const SEED_U: &str = "SUAMK2FG4MI6UE3ACF3FK3OIQBCEIEZV7NSWFFEW63UXMRLFM2XLAXK4GY";
-    const JWT_T: &str =
-        "eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.eyJqdGkiOiJBQkMifQ.c2lnbmF0dXJl";
+    const JWT_T: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.eyJqdGkiOiJBQkMifQ.c2lnbmF0dXJl";
 
     fn masked(text: &str) -> String {
         mask_source(text).0
@@ -351,14 +324,7 @@ mod tests {
         );
         let m = masked(&text);
         assert_eq!(m.len(), text.len());
-        for secret in [
-            "s3cr3t-pw",
-            "tok_123",
-            "spacedpw",
-            "hunter22",
-            SEED_U,
-            JWT_T,
-        ] {
+        for secret in ["s3cr3t-pw", "tok_123", "spacedpw", "hunter22", SEED_U, JWT_T] {
             assert!(!m.contains(secret), "{secret} leaked: {m}");
         }
         assert!(m.contains("user: admin"), "{m}");
@@ -373,16 +339,7 @@ mod tests {
                     command: [\"--user\", \"a\", \"--pass\", \"listpw\"]\n\
                     args:\n  - --ctl-seed\n  - SCFLAGSEED\n  - --rpc-jwt=abc.jwt\n";
         let m = masked(text);
-        for secret in [
-            "SCABC",
-            "pa ss",
-            "abc.def",
-            "kube-tok",
-            "composepw",
-            "listpw",
-            "SCFLAGSEED",
-            "abc.jwt",
-        ] {
+        for secret in ["SCABC", "pa ss", "abc.def", "kube-tok", "composepw", "listpw", "SCFLAGSEED", "abc.jwt"] {
             assert!(!m.contains(secret), "{secret} leaked: {m}");
         }
         assert!(m.contains("value: hub"), "{m}");
@@ -396,7 +353,8 @@ mod tests {
         let m = masked(&creds);
         assert!(!m.contains(JWT_T) && !m.contains(SEED_U), "{m}");
         assert!(m.contains("BEGIN NATS USER JWT"));
-        let secret = "apiVersion: v1\nkind: Secret\ndata:\n  user.creds: QUJDREVG\n  other: WFla\nmetadata:\n  name: x\n";
+        let secret =
+            "apiVersion: v1\nkind: Secret\ndata:\n  user.creds: QUJDREVG\n  other: WFla\nmetadata:\n  name: x\n";
         let m = masked(secret);
         assert!(!m.contains("QUJDREVG") && !m.contains("WFla"), "{m}");
         assert!(m.contains("name: x"));
@@ -411,20 +369,13 @@ mod tests {
     #[test]
     fn redactor_scrubs_known_values_and_patterns() {
         let r = Redactor::from_secrets(["hunter22".to_string(), "pw".to_string()]);
-        let t = r.text(&format!("value `hunter22` and `pw` in `pwd-file` near {SEED_U} and nats://a:b@c, no token configured, pw is short"));
-        assert!(
-            t.contains("pw is short"),
-            "short secrets outside quotes are kept: {t}"
-        );
+        let t = r.text(&format!(
+            "value `hunter22` and `pw` in `pwd-file` near {SEED_U} and nats://a:b@c, no token configured, pw is short"
+        ));
+        assert!(t.contains("pw is short"), "short secrets outside quotes are kept: {t}");
         assert!(t.contains("no token configured"), "prose is kept: {t}");
-        assert!(
-            !t.contains("hunter22") && !t.contains(SEED_U) && !t.contains(":b@"),
-            "{t}"
-        );
-        assert!(
-            t.contains("`pwd-file`"),
-            "short secrets only replaced as whole words: {t}"
-        );
+        assert!(!t.contains("hunter22") && !t.contains(SEED_U) && !t.contains(":b@"), "{t}");
+        assert!(t.contains("`pwd-file`"), "short secrets only replaced as whole words: {t}");
         assert!(!t.contains("`pw`"), "{t}");
     }
 }

@@ -90,10 +90,7 @@ pub fn scan(file: FileId, display: &str, text: &str, out: &mut Vec<Suppression>)
                     let name = part.trim();
                     if !name.is_empty() {
                         let s = start + at + lead;
-                        v.push(SuppressedRule {
-                            name: name.to_string(),
-                            span: Span::new(file, s, s + name.len()),
-                        });
+                        v.push(SuppressedRule { name: name.to_string(), span: Span::new(file, s, s + name.len()) });
                     }
                     at += part.len() + 1;
                 }
@@ -102,16 +99,9 @@ pub fn scan(file: FileId, display: &str, text: &str, out: &mut Vec<Suppression>)
             .unwrap_or_default();
         let reason = c
             .name("reason")
-            .map(|m| {
-                m.as_str()
-                    .trim()
-                    .trim_start_matches([':', '-', '—'])
-                    .trim()
-                    .to_string()
-            })
+            .map(|m| m.as_str().trim().trim_start_matches([':', '-', '—']).trim().to_string())
             .filter(|r| !r.is_empty());
-        let comment_end =
-            start + whole.end() - whole.as_str().len() + whole.as_str().trim_end().len();
+        let comment_end = start + whole.end() - whole.as_str().len() + whole.as_str().trim_end().len();
         let s = Suppression {
             path: display.to_string(),
             target_line: line_no,
@@ -147,22 +137,13 @@ pub fn apply(db: &SourceDb, settings: &Settings, diagnostics: Vec<Diagnostic>) -
     }
     let mut by_line: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
     for (i, s) in sups.iter().enumerate() {
-        by_line
-            .entry((s.path.as_str(), s.target_line))
-            .or_default()
-            .push(i);
+        by_line.entry((s.path.as_str(), s.target_line)).or_default().push(i);
     }
-    let m = Matcher {
-        db,
-        sups: &sups,
-        by_line,
-    };
+    let m = Matcher { db, sups: &sups, by_line };
     // used: (suppression index, rule index)
     let mut used: HashSet<(usize, usize)> = HashSet::new();
-    let mut kept: Vec<Diagnostic> = diagnostics
-        .into_iter()
-        .filter(|d| !m.suppress_except(d, None, &mut used))
-        .collect();
+    let mut kept: Vec<Diagnostic> =
+        diagnostics.into_iter().filter(|d| !m.suppress_except(d, None, &mut used)).collect();
     loop {
         let before = used.len();
         let meta: Vec<Diagnostic> = m
@@ -186,23 +167,13 @@ struct Matcher<'a> {
 
 impl Matcher<'_> {
     /// True when a suppression (other than `except`) covers `d`; marks the rule entries that matched as used.
-    fn suppress_except(
-        &self,
-        d: &Diagnostic,
-        except: Option<usize>,
-        used: &mut HashSet<(usize, usize)>,
-    ) -> bool {
+    fn suppress_except(&self, d: &Diagnostic, except: Option<usize>, used: &mut HashSet<(usize, usize)>) -> bool {
         if (d.span.file.0 as usize) >= self.db.len() {
             return false;
         }
         let loc = self.db.locate(d.span);
         let mut suppressed = false;
-        for &si in self
-            .by_line
-            .get(&(loc.path.as_str(), loc.line))
-            .into_iter()
-            .flatten()
-        {
+        for &si in self.by_line.get(&(loc.path.as_str(), loc.line)).into_iter().flatten() {
             if Some(si) == except {
                 continue;
             }
@@ -217,11 +188,7 @@ impl Matcher<'_> {
     }
 
     /// Findings about suppressions that matched nothing, name no or unknown rules, or give no reason.
-    fn meta_findings(
-        &self,
-        settings: &Settings,
-        used: &HashSet<(usize, usize)>,
-    ) -> Vec<(usize, Diagnostic)> {
+    fn meta_findings(&self, settings: &Settings, used: &HashSet<(usize, usize)>) -> Vec<(usize, Diagnostic)> {
         let mut out = Vec::new();
         for (si, s) in self.sups.iter().enumerate() {
             if s.rules.is_empty() {
@@ -248,15 +215,10 @@ impl Matcher<'_> {
                         Diagnostic::new(
                             "unused-suppression",
                             r.span,
-                            format!(
-                                "suppression of `{}` matches no finding on line {}",
-                                r.name, s.target_line
-                            ),
+                            format!("suppression of `{}` matches no finding on line {}", r.name, s.target_line),
                         )
                         .with_label("nothing to suppress here")
-                        .with_help(
-                            "remove it, or move it onto the line of the finding or the line before",
-                        )
+                        .with_help("remove it, or move it onto the line of the finding or the line before")
                     } else {
                         Diagnostic::new(
                             "unused-suppression",
@@ -272,15 +234,9 @@ impl Matcher<'_> {
             if s.reason.is_none() && any_used {
                 out.push((
                     si,
-                    Diagnostic::new(
-                        "suppression-without-reason",
-                        s.span,
-                        "suppression gives no reason",
-                    )
-                    .with_label("why is this finding acceptable?")
-                    .with_help(
-                        "add the reason after the brackets: `# latticelint: ignore[rule] reason`",
-                    ),
+                    Diagnostic::new("suppression-without-reason", s.span, "suppression gives no reason")
+                        .with_label("why is this finding acceptable?")
+                        .with_help("add the reason after the brackets: `# latticelint: ignore[rule] reason`"),
                 ));
             }
         }
@@ -307,24 +263,12 @@ mod tests {
                     b: 2\n";
         let s = scanned(text);
         assert_eq!(s.len(), 3);
-        assert_eq!(
-            (s[0].target_line, s[0].reason.as_deref()),
-            (1, Some("legacy"))
-        );
+        assert_eq!((s[0].target_line, s[0].reason.as_deref()), (1, Some("legacy")));
         assert_eq!(s[1].target_line, 5);
-        assert_eq!(
-            s[1].rules
-                .iter()
-                .map(|r| r.name.as_str())
-                .collect::<Vec<_>>(),
-            ["x", "y"]
-        );
+        assert_eq!(s[1].rules.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["x", "y"]);
         assert_eq!(&text[s[1].rules[1].span.range()], "y");
         assert_eq!((s[2].target_line, s[2].reason.as_deref()), (5, None));
-        assert_eq!(
-            &text[s[0].span.range()],
-            "# latticelint: ignore[unused-suppression] legacy"
-        );
+        assert_eq!(&text[s[0].span.range()], "# latticelint: ignore[unused-suppression] legacy");
     }
 
     fn db_with(text: &str) -> (SourceDb, FileId) {
@@ -354,24 +298,14 @@ mod tests {
         ];
         let out = apply(&db, &Settings::default(), diags);
         let loc = |d: &Diagnostic| db.locate(d.span);
-        let mut got: Vec<(String, u32, String)> = out
-            .iter()
-            .map(|d| (d.rule.to_string(), loc(d).line, d.message.clone()))
-            .collect();
+        let mut got: Vec<(String, u32, String)> =
+            out.iter().map(|d| (d.rule.to_string(), loc(d).line, d.message.clone())).collect();
         got.sort();
         assert_eq!(
             got,
             vec![
-                (
-                    "suppression-without-reason".into(),
-                    2,
-                    "suppression gives no reason".into()
-                ),
-                (
-                    "unused-suppression".into(),
-                    4,
-                    "suppression names unknown rule `no-such-rule`".into()
-                ),
+                ("suppression-without-reason".into(), 2, "suppression gives no reason".into()),
+                ("unused-suppression".into(), 4, "suppression names unknown rule `no-such-rule`".into()),
                 (
                     "unused-suppression".into(),
                     4,
@@ -385,10 +319,7 @@ mod tests {
     #[test]
     fn skips_rules_that_did_not_run() {
         let (db, _) = db_with("a: 1 # latticelint: ignore[unused-suppression] off\n");
-        let settings = Settings {
-            ignore: vec!["unused-suppression".into()],
-            ..Settings::default()
-        };
+        let settings = Settings { ignore: vec!["unused-suppression".into()], ..Settings::default() };
         assert!(apply(&db, &settings, Vec::new()).is_empty());
     }
 

@@ -54,7 +54,9 @@ impl FromStr for NatsVersion {
         let num = |i: usize| -> Result<u32, String> {
             parts
                 .get(i)
-                .map(|p| p.parse::<u32>().map_err(|_| format!("`{s}` is not a nats-server version (expected e.g. 2.10.16)")))
+                .map(|p| {
+                    p.parse::<u32>().map_err(|_| format!("`{s}` is not a nats-server version (expected e.g. 2.10.16)"))
+                })
                 .unwrap_or(Ok(0))
         };
         if parts.is_empty() || parts.len() > 3 {

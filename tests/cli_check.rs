@@ -7,7 +7,8 @@ use std::process::Command;
 
 const GOOD: &str = "port: 4222\nserver_name: hub\njetstream { domain: hub }\n";
 /// One `unused-suppression` warning on line 2, whatever other rules exist.
-const STALE: &str = "port: 4222\nserver_name: hub # latticelint: ignore[suppression-without-reason] stale\njetstream { domain: hub }\n";
+const STALE: &str =
+    "port: 4222\nserver_name: hub # latticelint: ignore[suppression-without-reason] stale\njetstream { domain: hub }\n";
 
 struct Out {
     code: Option<i32>,
@@ -45,11 +46,7 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn rules_in(concise: &str) -> Vec<String> {
-    concise
-        .lines()
-        .filter(|l| l.contains(": ") && l.contains('['))
-        .map(|l| l.to_string())
-        .collect()
+    concise.lines().filter(|l| l.contains(": ") && l.contains('[')).map(|l| l.to_string()).collect()
 }
 
 #[test]
@@ -69,12 +66,7 @@ fn bare_invocation_lints_the_current_folder() {
     let t = tree(&[("hub.conf", STALE)]);
     let o = latticelint(t.path(), &["-f", "concise"], &[]);
     assert_eq!(o.code, Some(1));
-    assert!(
-        o.stdout
-            .starts_with("hub.conf:2:40: warning[unused-suppression]"),
-        "{}",
-        o.stdout
-    );
+    assert!(o.stdout.starts_with("hub.conf:2:40: warning[unused-suppression]"), "{}", o.stdout);
 }
 
 #[test]
@@ -82,50 +74,17 @@ fn exit_status_follows_fail_on_and_severity_overrides() {
     let t = tree(&[("bad/hub.conf", STALE), ("good/hub.conf", GOOD)]);
     let code = |args: &[&str]| latticelint(t.path(), args, &[]).code;
     assert_eq!(code(&["check", "good"]), Some(0));
-    assert_eq!(
-        code(&["check", "bad"]),
-        Some(1),
-        "default threshold is warning"
-    );
+    assert_eq!(code(&["check", "bad"]), Some(1), "default threshold is warning");
     assert_eq!(code(&["check", "--fail-on", "warning", "bad"]), Some(1));
     assert_eq!(code(&["check", "--fail-on", "error", "bad"]), Some(0));
     assert_eq!(code(&["check", "--fail-on", "never", "bad"]), Some(0));
-    std::fs::write(
-        t.path().join("error.toml"),
-        "[severity]\nunused-suppression = \"error\"\n",
-    )
-    .unwrap();
-    assert_eq!(
-        code(&[
-            "check",
-            "--config",
-            "error.toml",
-            "--fail-on",
-            "error",
-            "bad"
-        ]),
-        Some(1)
-    );
-    std::fs::write(
-        t.path().join("info.toml"),
-        "[severity]\nunused-suppression = \"info\"\n",
-    )
-    .unwrap();
+    std::fs::write(t.path().join("error.toml"), "[severity]\nunused-suppression = \"error\"\n").unwrap();
+    assert_eq!(code(&["check", "--config", "error.toml", "--fail-on", "error", "bad"]), Some(1));
+    std::fs::write(t.path().join("info.toml"), "[severity]\nunused-suppression = \"info\"\n").unwrap();
     assert_eq!(code(&["check", "--config", "info.toml", "bad"]), Some(0));
-    assert_eq!(
-        code(&["check", "--config", "info.toml", "--fail-on", "info", "bad"]),
-        Some(1)
-    );
-    let o = latticelint(
-        t.path(),
-        &["check", "--config", "info.toml", "-f", "concise", "bad"],
-        &[],
-    );
-    assert!(
-        o.stdout.contains("info[unused-suppression]"),
-        "{}",
-        o.stdout
-    );
+    assert_eq!(code(&["check", "--config", "info.toml", "--fail-on", "info", "bad"]), Some(1));
+    let o = latticelint(t.path(), &["check", "--config", "info.toml", "-f", "concise", "bad"], &[]);
+    assert!(o.stdout.contains("info[unused-suppression]"), "{}", o.stdout);
 }
 
 #[test]
@@ -138,84 +97,35 @@ fn usage_and_configuration_errors_exit_2() {
     let run = |args: &[&str]| latticelint(t.path(), args, &[]);
     let o = run(&["check", "missing-folder"]);
     assert_eq!(o.code, Some(2));
-    assert!(
-        o.stderr.contains("`missing-folder` does not exist"),
-        "{}",
-        o.stderr
-    );
+    assert!(o.stderr.contains("`missing-folder` does not exist"), "{}", o.stderr);
     let o = run(&["check", "--select", "no-such-rule", "."]);
     assert_eq!(o.code, Some(2));
-    assert!(
-        o.stderr.contains("unknown rule `no-such-rule`"),
-        "{}",
-        o.stderr
-    );
+    assert!(o.stderr.contains("unknown rule `no-such-rule`"), "{}", o.stderr);
     assert_eq!(run(&["check", "-f", "xml", "."]).code, Some(2));
     assert_eq!(run(&["check", "--fail-on", "sometimes", "."]).code, Some(2));
     let o = run(&["check", "--config", "unknown-key.toml", "."]);
     assert_eq!(o.code, Some(2));
-    assert!(
-        o.stderr.contains("unknown-key.toml") && o.stderr.contains("unknown field `colour`"),
-        "{}",
-        o.stderr
-    );
+    assert!(o.stderr.contains("unknown-key.toml") && o.stderr.contains("unknown field `colour`"), "{}", o.stderr);
     let o = run(&["check", "--config", "unknown-rule.toml", "."]);
     assert_eq!(o.code, Some(2));
-    assert!(
-        o.stderr
-            .contains("unknown rule `unused-supression`; did you mean `unused-suppression`?"),
-        "{}",
-        o.stderr
-    );
+    assert!(o.stderr.contains("unknown rule `unused-supression`; did you mean `unused-suppression`?"), "{}", o.stderr);
     assert_eq!(run(&["check", "--config", "nope.toml", "."]).code, Some(2));
-    assert_eq!(
-        run(&["check", "-f", "json", "-o", "a.json", "-o", "b.json", "-f", "sarif", "."]).code,
-        Some(2)
-    );
+    assert_eq!(run(&["check", "-f", "json", "-o", "a.json", "-o", "b.json", "-f", "sarif", "."]).code, Some(2));
     assert_eq!(run(&["check", "--nats-version", "two", "."]).code, Some(2));
 }
 
 #[test]
 fn config_is_found_upward_and_command_line_wins() {
-    let t = tree(&[
-        ("latticelint.toml", "ignore = [\"unused-suppression\"]\n"),
-        ("deploy/site/hub.conf", STALE),
-    ]);
+    let t = tree(&[("latticelint.toml", "ignore = [\"unused-suppression\"]\n"), ("deploy/site/hub.conf", STALE)]);
     let deploy = t.path().join("deploy");
-    assert_eq!(
-        latticelint(&deploy, &["check", "site"], &[]).code,
-        Some(0),
-        "latticelint.toml two folders up applies"
-    );
+    assert_eq!(latticelint(&deploy, &["check", "site"], &[]).code, Some(0), "latticelint.toml two folders up applies");
     std::fs::write(t.path().join("empty.toml"), "").unwrap();
-    assert_eq!(
-        latticelint(
-            &deploy,
-            &["check", "--config", "../empty.toml", "site"],
-            &[]
-        )
-        .code,
-        Some(1)
-    );
+    assert_eq!(latticelint(&deploy, &["check", "--config", "../empty.toml", "site"], &[]).code, Some(1));
     // --select replaces the config's select; --ignore adds to its ignore.
-    std::fs::write(
-        t.path().join("latticelint.toml"),
-        "select = [\"suppression-without-reason\"]\n",
-    )
-    .unwrap();
+    std::fs::write(t.path().join("latticelint.toml"), "select = [\"suppression-without-reason\"]\n").unwrap();
     assert_eq!(latticelint(&deploy, &["check", "site"], &[]).code, Some(0));
     assert_eq!(
-        latticelint(
-            &deploy,
-            &[
-                "check",
-                "--select",
-                "unused-suppression,suppression-without-reason",
-                "site"
-            ],
-            &[]
-        )
-        .code,
+        latticelint(&deploy, &["check", "--select", "unused-suppression,suppression-without-reason", "site"], &[]).code,
         Some(1)
     );
     assert_eq!(
@@ -238,11 +148,7 @@ fn config_is_found_upward_and_command_line_wins() {
 
 #[test]
 fn per_path_ignores_and_excludes() {
-    let t = tree(&[
-        ("legacy/hub.conf", STALE),
-        ("new/hub.conf", STALE),
-        ("vendor/x/hub.conf", STALE),
-    ]);
+    let t = tree(&[("legacy/hub.conf", STALE), ("new/hub.conf", STALE), ("vendor/x/hub.conf", STALE)]);
     std::fs::write(
         t.path().join("latticelint.toml"),
         "exclude = [\"vendor\"]\n[per-path-ignores]\n\"legacy/**\" = [\"unused-suppression\"]\n",
@@ -264,11 +170,7 @@ fn inline_suppression_on_the_line_or_the_line_before() {
         ("noreason.conf", "# latticelint: ignore[unused-suppression]\nserver_name: hub # latticelint: ignore[suppression-without-reason] stale\n"),
         ("unknown.conf", "port: 4222 # latticelint: ignore[no-such-rule] typo\n"),
     ]);
-    let o = latticelint(
-        t.path(),
-        &["check", "-f", "concise", "--fail-on", "info", "."],
-        &[],
-    );
+    let o = latticelint(t.path(), &["check", "-f", "concise", "--fail-on", "info", "."], &[]);
     assert_eq!(
         rules_in(&o.stdout),
         vec![
@@ -286,46 +188,19 @@ fn several_formats_in_one_run() {
     let t = tree(&[("hub.conf", STALE)]);
     let o = latticelint(
         t.path(),
-        &[
-            "check",
-            "-f",
-            "sarif",
-            "-o",
-            "out.sarif",
-            "-f",
-            "json",
-            "-o",
-            "out.json",
-            "-f",
-            "concise",
-            ".",
-        ],
+        &["check", "-f", "sarif", "-o", "out.sarif", "-f", "json", "-o", "out.json", "-f", "concise", "."],
         &[],
     );
     assert_eq!(o.code, Some(1));
-    assert!(
-        o.stdout
-            .starts_with("hub.conf:2:40: warning[unused-suppression]"),
-        "concise went to stdout: {}",
-        o.stdout
-    );
-    let sarif: Value =
-        serde_json::from_str(&std::fs::read_to_string(t.path().join("out.sarif")).unwrap())
-            .unwrap();
+    assert!(o.stdout.starts_with("hub.conf:2:40: warning[unused-suppression]"), "concise went to stdout: {}", o.stdout);
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(t.path().join("out.sarif")).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(sarif["runs"][0]["invocations"][0]["exitCode"], 1);
     let r = &sarif["runs"][0]["results"][0];
     assert_eq!(r["ruleId"], "unused-suppression");
-    assert_eq!(
-        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "hub.conf"
-    );
-    assert_eq!(
-        r["locations"][0]["physicalLocation"]["region"]["startLine"],
-        2
-    );
-    let json: Value =
-        serde_json::from_str(&std::fs::read_to_string(t.path().join("out.json")).unwrap()).unwrap();
+    assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "hub.conf");
+    assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startLine"], 2);
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(t.path().join("out.json")).unwrap()).unwrap();
     assert_eq!(json["version"], 1);
     assert_eq!(json["findings"][0]["file"], "hub.conf");
     assert_eq!(json["findings"][0]["line"], 2);
@@ -338,24 +213,14 @@ fn several_formats_in_one_run() {
 #[test]
 fn human_and_github_formats() {
     let t = tree(&[("hub.conf", STALE)]);
-    let o = latticelint(
-        t.path(),
-        &["check", "-f", "human", "--color", "never", "."],
-        &[],
-    );
+    let o = latticelint(t.path(), &["check", "-f", "human", "--color", "never", "."], &[]);
     assert!(o.stdout.contains("╭─[hub.conf:2:40]"), "{}", o.stdout);
     assert!(
-        o.stdout.contains(
-            " 2 │ server_name: hub # latticelint: ignore[suppression-without-reason] stale"
-        ),
+        o.stdout.contains(" 2 │ server_name: hub # latticelint: ignore[suppression-without-reason] stale"),
         "{}",
         o.stdout
     );
-    assert!(
-        o.stdout.contains("nothing to suppress here"),
-        "label: {}",
-        o.stdout
-    );
+    assert!(o.stdout.contains("nothing to suppress here"), "label: {}", o.stdout);
     assert!(o.stdout.contains("help: remove it"), "{}", o.stdout);
     assert!(!o.stdout.contains('\x1b'), "no colour with --color never");
     let o = latticelint(t.path(), &["check", "-f", "github", "."], &[]);
@@ -375,10 +240,7 @@ fn colour_follows_flag_no_color_and_clicolor_force() {
         latticelint(t.path(), &a, env).stdout.contains('\x1b')
     };
     assert!(human(&["--color", "always"], &[]));
-    assert!(
-        human(&["--color", "always"], &[("NO_COLOR", "1")]),
-        "an explicit flag beats the environment"
-    );
+    assert!(human(&["--color", "always"], &[("NO_COLOR", "1")]), "an explicit flag beats the environment");
     assert!(!human(&[], &[]), "auto: stdout is not a terminal here");
     assert!(human(&[], &[("CLICOLOR_FORCE", "1")]));
     assert!(!human(&[], &[("NO_COLOR", "1")]));
@@ -390,81 +252,32 @@ fn rules_and_rule_commands() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let o = latticelint(&dir, &["rules"], &[]);
     assert_eq!(o.code, Some(0));
-    assert!(
-        o.stdout
-            .lines()
-            .any(|l| l.starts_with("unused-suppression") && l.contains("warning")),
-        "{}",
-        o.stdout
-    );
+    assert!(o.stdout.lines().any(|l| l.starts_with("unused-suppression") && l.contains("warning")), "{}", o.stdout);
     let o = latticelint(&dir, &["rules", "-f", "json"], &[]);
     let v: Value = serde_json::from_str(&o.stdout).unwrap();
-    assert!(v
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|r| r["name"] == "unused-suppression"
-            && r["url"]
-                .as_str()
-                .unwrap()
-                .ends_with("docs/rules/unused-suppression.md")));
+    assert!(v.as_array().unwrap().iter().any(|r| r["name"] == "unused-suppression"
+        && r["url"].as_str().unwrap().ends_with("docs/rules/unused-suppression.md")));
     let o = latticelint(&dir, &["rule", "unused-suppression"], &[]);
     assert_eq!(o.code, Some(0));
-    for section in [
-        "## What it does",
-        "## Why is this bad?",
-        "## Example",
-        "## How to fix",
-    ] {
+    for section in ["## What it does", "## Why is this bad?", "## Example", "## How to fix"] {
         assert!(o.stdout.contains(section), "{}", o.stdout);
     }
     let o = latticelint(&dir, &["rule", "unused-supression"], &[]);
     assert_eq!(o.code, Some(2));
-    assert!(
-        o.stderr.contains("did you mean `unused-suppression`?"),
-        "{}",
-        o.stderr
-    );
+    assert!(o.stderr.contains("did you mean `unused-suppression`?"), "{}", o.stderr);
 }
 
 #[test]
 fn files_outside_the_root_are_shown_with_dotdot_and_absolute_in_sarif() {
     let t = tree(&[
         ("deploy/nats.conf", "port: 4222\ninclude ../shared.conf\n"),
-        (
-            "shared.conf",
-            "server_name: hub # latticelint: ignore[suppression-without-reason] stale\n",
-        ),
+        ("shared.conf", "server_name: hub # latticelint: ignore[suppression-without-reason] stale\n"),
     ]);
-    let o = latticelint(
-        t.path(),
-        &[
-            "check",
-            "-f",
-            "concise",
-            "-f",
-            "sarif",
-            "-o",
-            "out.sarif",
-            "deploy",
-        ],
-        &[],
-    );
-    assert!(
-        o.stdout
-            .starts_with("../shared.conf:1:40: warning[unused-suppression]"),
-        "{}",
-        o.stdout
-    );
-    let sarif: Value =
-        serde_json::from_str(&std::fs::read_to_string(t.path().join("out.sarif")).unwrap())
-            .unwrap();
-    let loc =
-        &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    let o = latticelint(t.path(), &["check", "-f", "concise", "-f", "sarif", "-o", "out.sarif", "deploy"], &[]);
+    assert!(o.stdout.starts_with("../shared.conf:1:40: warning[unused-suppression]"), "{}", o.stdout);
+    let sarif: Value = serde_json::from_str(&std::fs::read_to_string(t.path().join("out.sarif")).unwrap()).unwrap();
+    let loc = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
     let uri = loc["uri"].as_str().unwrap();
-    assert!(
-        uri.starts_with("file:///") && uri.ends_with("/shared.conf") && !uri.contains(".."),
-        "{loc}"
-    );
+    assert!(uri.starts_with("file:///") && uri.ends_with("/shared.conf") && !uri.contains(".."), "{loc}");
     assert!(loc.get("uriBaseId").is_none(), "{loc}");
 }

@@ -7,11 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn have(cmd: &str) -> bool {
-    Command::new(cmd)
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false)
+    Command::new(cmd).arg("--version").output().map(|o| o.status.success()).unwrap_or(false)
 }
 
 struct Scratch {
@@ -23,16 +19,9 @@ impl Scratch {
     /// A scratch folder; with `our_binary`, the latticelint built for these tests is first on PATH.
     fn new(our_binary: bool) -> Scratch {
         let dir = tempfile::tempdir().unwrap();
-        let bin_dir = Path::new(env!("CARGO_BIN_EXE_latticelint"))
-            .parent()
-            .unwrap()
-            .to_path_buf();
+        let bin_dir = Path::new(env!("CARGO_BIN_EXE_latticelint")).parent().unwrap().to_path_buf();
         let path = std::env::var("PATH").unwrap_or_default();
-        let path_env = if our_binary {
-            format!("{}:{path}", bin_dir.display())
-        } else {
-            path
-        };
+        let path_env = if our_binary { format!("{}:{path}", bin_dir.display()) } else { path };
         Scratch { dir, path_env }
     }
 
@@ -61,12 +50,7 @@ impl Scratch {
 
     fn ok(&self, cwd: &Path, cmd: &str, args: &[&str]) -> String {
         let o = self.run(cwd, cmd, args);
-        assert!(
-            o.status.success(),
-            "{cmd} {args:?} failed:\n{}{}",
-            text(&o.stdout),
-            text(&o.stderr)
-        );
+        assert!(o.status.success(), "{cmd} {args:?} failed:\n{}{}", text(&o.stdout), text(&o.stderr));
         text(&o.stdout)
     }
 
@@ -82,10 +66,7 @@ impl Scratch {
         }
         self.ok(&dir, "git", &["add", "-A"]);
         self.ok(&dir, "git", &["commit", "-q", "--no-verify", "-m", "init"]);
-        let head = self
-            .ok(&dir, "git", &["rev-parse", "HEAD"])
-            .trim()
-            .to_string();
+        let head = self.ok(&dir, "git", &["rev-parse", "HEAD"]).trim().to_string();
         (dir, head)
     }
 }
@@ -96,26 +77,18 @@ fn text(b: &[u8]) -> String {
 
 const GOOD: &str = "port: 4222\nserver_name: hub\njetstream { domain: hub }\n";
 /// A finding latticelint always reports, whatever rules exist: a suppression that suppresses nothing.
-const BAD: &str = "port: 4222\nserver_name: hub # latticelint: ignore[suppression-without-reason] stale\njetstream { domain: hub }\n";
+const BAD: &str =
+    "port: 4222\nserver_name: hub # latticelint: ignore[suppression-without-reason] stale\njetstream { domain: hub }\n";
 
 fn hooks_file() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"))
-        .unwrap()
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml")).unwrap()
 }
 
 /// A project using `hook_id` from `hooks_repo@rev`, with the hook installed.
 fn project(s: &Scratch, hooks_repo: &Path, rev: &str, hook_id: &str) -> PathBuf {
-    let config = format!(
-        "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: {hook_id}\n",
-        hooks_repo.display()
-    );
-    let (dir, _) = s.repo(
-        "project",
-        &[
-            (".pre-commit-config.yaml", &config),
-            ("deploy/hub.conf", GOOD),
-        ],
-    );
+    let config =
+        format!("repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: {hook_id}\n", hooks_repo.display());
+    let (dir, _) = s.repo("project", &[(".pre-commit-config.yaml", &config), ("deploy/hub.conf", GOOD)]);
     s.ok(&dir, "pre-commit", &["install"]);
     dir
 }
@@ -126,24 +99,15 @@ fn commit_fails_on_bad_and_passes_on_good(s: &Scratch, dir: &Path) {
     s.ok(dir, "git", &["add", "-A"]);
     let o = s.run(dir, "git", &["commit", "-m", "bad"]);
     let out = text(&o.stdout) + &text(&o.stderr);
-    assert!(
-        !o.status.success(),
-        "commit of a bad deployment passed:\n{out}"
-    );
-    assert!(
-        out.contains("unused-suppression"),
-        "the hook output names the finding:\n{out}"
-    );
+    assert!(!o.status.success(), "commit of a bad deployment passed:\n{out}");
+    assert!(out.contains("unused-suppression"), "the hook output names the finding:\n{out}");
     assert!(out.contains("deploy/hub.conf"), "{out}");
     // Good: the commit goes through.
     std::fs::write(dir.join("deploy/hub.conf"), GOOD.replace("4222", "4223")).unwrap();
     s.ok(dir, "git", &["add", "-A"]);
     let o = s.run(dir, "git", &["commit", "-m", "good"]);
     let out = text(&o.stdout) + &text(&o.stderr);
-    assert!(
-        o.status.success(),
-        "commit of a good deployment failed:\n{out}"
-    );
+    assert!(o.status.success(), "commit of a good deployment failed:\n{out}");
     assert!(out.contains("Passed"), "{out}");
 }
 
@@ -173,11 +137,7 @@ fn rust_hook_builds_and_lints() {
     // The crate as committed plus the current hooks file, as a repository pre-commit can clone.
     let src = s.path("hooks");
     std::fs::create_dir_all(&src).unwrap();
-    let archive = Command::new("git")
-        .args(["archive", "--format=tar", "HEAD"])
-        .current_dir(manifest)
-        .output()
-        .unwrap();
+    let archive = Command::new("git").args(["archive", "--format=tar", "HEAD"]).current_dir(manifest).output().unwrap();
     assert!(archive.status.success());
     let tar = s.path("src.tar");
     std::fs::write(&tar, &archive.stdout).unwrap();

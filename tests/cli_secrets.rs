@@ -36,10 +36,7 @@ fn assert_clean(what: &str, out: &str) {
         let w = chars.len().min(10);
         for i in 0..=chars.len() - w {
             let piece: String = chars[i..i + w].iter().collect();
-            assert!(
-                !out.contains(&piece),
-                "{what} shows `{piece}` of planted secret `{s}`:\n{out}"
-            );
+            assert!(!out.contains(&piece), "{what} shows `{piece}` of planted secret `{s}`:\n{out}");
         }
     }
 }
@@ -74,10 +71,7 @@ fn every_planted_secret_is_masked_in_the_sources() {
         assert_clean(&p.display().to_string(), &masked);
     }
     for s in PLANTED {
-        assert!(
-            joined.contains(s),
-            "planted secret `{s}` is not in the fixtures"
-        );
+        assert!(joined.contains(s), "planted secret `{s}` is not in the fixtures");
     }
 }
 
@@ -85,38 +79,18 @@ fn every_planted_secret_is_masked_in_the_sources() {
 fn no_output_format_shows_a_secret() {
     let exe = env!("CARGO_BIN_EXE_latticelint");
     for format in ["human", "concise", "json", "sarif", "github"] {
-        let out = Command::new(exe)
-            .args(["check", "--color", "always", "-f", format])
-            .arg(fixture())
-            .output()
-            .unwrap();
+        let out = Command::new(exe).args(["check", "--color", "always", "-f", format]).arg(fixture()).output().unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{format}: the planted suppressions are findings\n{stdout}{stderr}"
-        );
+        assert_eq!(out.status.code(), Some(1), "{format}: the planted suppressions are findings\n{stdout}{stderr}");
         assert_clean(&format!("`-f {format}` stdout"), &stdout);
         assert_clean(&format!("`-f {format}` stderr"), &stderr);
         // Not vacuous: the lines holding the secrets are reported.
-        for file in [
-            "nats.conf",
-            ".env",
-            "docker-compose.yml",
-            "k8s/leaf.yaml",
-            "nats.service",
-        ] {
-            assert!(
-                stdout.contains(file),
-                "{format}: no finding in {file}:\n{stdout}"
-            );
+        for file in ["nats.conf", ".env", "docker-compose.yml", "k8s/leaf.yaml", "nats.service"] {
+            assert!(stdout.contains(file), "{format}: no finding in {file}:\n{stdout}");
         }
         if format == "human" {
-            assert!(
-                stdout.contains("password: \"*************\""),
-                "snippet is shown, masked:\n{stdout}"
-            );
+            assert!(stdout.contains("password: \"*************\""), "snippet is shown, masked:\n{stdout}");
             assert!(stdout.contains("NATS_PASSWORD=*************"), "{stdout}");
         }
     }
@@ -138,35 +112,22 @@ fn corpus_secrets_stay_out_of_every_format() {
         if let Ok(text) = std::fs::read_to_string(&p) {
             for s in latticelint::redact::mask_source(&text).1 {
                 // Values spelled like a key (`password: password`) also name the key in messages.
-                let key_like = ["password", "passwords", "token", "secret", "passwd"]
-                    .contains(&s.to_lowercase().as_str());
+                let key_like =
+                    ["password", "passwords", "token", "secret", "passwd"].contains(&s.to_lowercase().as_str());
                 if s.chars().count() >= 8 && !s.contains('/') && !key_like {
                     secrets.insert(s);
                 }
             }
         }
     }
-    assert!(
-        secrets.len() >= 5,
-        "the corpus holds secrets to look for: {secrets:?}"
-    );
+    assert!(secrets.len() >= 5, "the corpus holds secrets to look for: {secrets:?}");
     let exe = env!("CARGO_BIN_EXE_latticelint");
     for format in ["human", "concise", "json", "sarif", "github"] {
-        let out = Command::new(exe)
-            .args(["check", "--color", "never", "-f", format])
-            .arg(corpus)
-            .output()
-            .unwrap();
+        let out = Command::new(exe).args(["check", "--color", "never", "-f", format]).arg(corpus).output().unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
         for s in &secrets {
-            assert!(
-                !stdout.contains(s.as_str()),
-                "`-f {format}` shows corpus secret `{s}`"
-            );
+            assert!(!stdout.contains(s.as_str()), "`-f {format}` shows corpus secret `{s}`");
         }
     }
-    eprintln!(
-        "{} corpus secrets absent from all five formats",
-        secrets.len()
-    );
+    eprintln!("{} corpus secrets absent from all five formats", secrets.len());
 }

@@ -9,15 +9,10 @@ fn no_panic<T>(f: impl FnOnce() -> T) -> T {
     let hook = std::panic::take_hook();
     let panicked = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let flag = panicked.clone();
-    std::panic::set_hook(Box::new(move |_| {
-        flag.store(true, std::sync::atomic::Ordering::SeqCst)
-    }));
+    std::panic::set_hook(Box::new(move |_| flag.store(true, std::sync::atomic::Ordering::SeqCst)));
     let out = f();
     std::panic::set_hook(hook);
-    assert!(
-        !panicked.load(std::sync::atomic::Ordering::SeqCst),
-        "the reader panicked (and caught it)"
-    );
+    assert!(!panicked.load(std::sync::atomic::Ordering::SeqCst), "the reader panicked (and caught it)");
     out
 }
 

@@ -24,23 +24,11 @@ fn host_rules_fire_where_expected() {
             ("host-nats-unresolved".to_string(), 44),    // `nowhere`
         ]
     );
-    let missing = out
-        .diagnostics
-        .iter()
-        .find(|d| d.rule == "host-js-domain-missing")
-        .unwrap();
+    let missing = out.diagnostics.iter().find(|d| d.rule == "host-js-domain-missing").unwrap();
     assert_eq!(
         missing.help.as_deref(),
         Some("set `WASMCLOUD_JS_DOMAIN` to the lattice's JetStream domain, one of `edge`, `hub`")
     );
-    let unknown = out
-        .diagnostics
-        .iter()
-        .find(|d| d.rule == "host-js-domain-unknown")
-        .unwrap();
-    assert!(unknown
-        .help
-        .as_deref()
-        .unwrap()
-        .contains("did you mean `hub`?"));
+    let unknown = out.diagnostics.iter().find(|d| d.rule == "host-js-domain-unknown").unwrap();
+    assert!(unknown.help.as_deref().unwrap().contains("did you mean `hub`?"));
 }

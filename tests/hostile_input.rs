@@ -41,39 +41,17 @@ impl Run {
     }
 
     fn dump(&self) -> String {
-        format!(
-            "status {:?}\nstdout:\n{}\nstderr:\n{}",
-            self.status,
-            truncate(&self.stdout),
-            truncate(&self.stderr)
-        )
+        format!("status {:?}\nstdout:\n{}\nstderr:\n{}", self.status, truncate(&self.stdout), truncate(&self.stderr))
     }
 
     /// The run ended normally (0 clean, 1 findings), the witness was linted.
     fn assert_sane(&self) {
-        assert!(
-            matches!(self.status, Some(0) | Some(1)),
-            "bad exit: {}",
-            self.dump()
-        );
+        assert!(matches!(self.status, Some(0) | Some(1)), "bad exit: {}", self.dump());
         assert!(!self.stderr.contains("panicked"), "panic: {}", self.dump());
         let w = self.files_with(WITNESS_RULE);
-        assert!(
-            w.iter().any(|f| f == "witness.conf"),
-            "witness not linted: {}",
-            self.dump()
-        );
-        let line = self
-            .on("witness.conf")
-            .iter()
-            .find(|f| f["rule"] == WITNESS_RULE)
-            .map(|f| f["line"].clone());
-        assert_eq!(
-            line,
-            Some(Value::from(WITNESS_LINE)),
-            "witness finding on the wrong line: {}",
-            self.dump()
-        );
+        assert!(w.iter().any(|f| f == "witness.conf"), "witness not linted: {}", self.dump());
+        let line = self.on("witness.conf").iter().find(|f| f["rule"] == WITNESS_RULE).map(|f| f["line"].clone());
+        assert_eq!(line, Some(Value::from(WITNESS_LINE)), "witness finding on the wrong line: {}", self.dump());
     }
 
     /// Some finding (any rule) names `file`, and its message is not empty.
@@ -81,10 +59,7 @@ impl Run {
         let on = self.on(file);
         assert!(!on.is_empty(), "no diagnostic for {file}: {}", self.dump());
         for f in on {
-            assert!(
-                !f["message"].as_str().unwrap_or("").is_empty(),
-                "empty message for {file}"
-            );
+            assert!(!f["message"].as_str().unwrap_or("").is_empty(), "empty message for {file}");
         }
     }
 }
@@ -146,25 +121,15 @@ fn check(dir: &Path, extra: &[&str], timeout: Duration) -> Run {
         if start.elapsed() > timeout {
             let _ = child.kill();
             let _ = child.wait();
-            panic!(
-                "latticelint check did not finish within {timeout:?} on {}",
-                dir.display()
-            );
+            panic!("latticelint check did not finish within {timeout:?} on {}", dir.display());
         }
         std::thread::sleep(Duration::from_millis(20));
     };
     let stdout = String::from_utf8_lossy(&t_out.join().unwrap()).into_owned();
     let stderr = String::from_utf8_lossy(&t_err.join().unwrap()).into_owned();
-    let findings = serde_json::from_str::<Value>(&stdout)
-        .ok()
-        .and_then(|v| v["findings"].as_array().cloned())
-        .unwrap_or_default();
-    Run {
-        status: status.code(),
-        stdout,
-        stderr,
-        findings,
-    }
+    let findings =
+        serde_json::from_str::<Value>(&stdout).ok().and_then(|v| v["findings"].as_array().cloned()).unwrap_or_default();
+    Run { status: status.code(), stdout, stderr, findings }
 }
 
 const T: Duration = Duration::from_secs(60);
@@ -179,11 +144,7 @@ fn include_cycle() {
     r.assert_sane();
     let cyc = r.files_with("include-cycle");
     assert!(cyc.iter().any(|f| f == "self.conf"), "{}", r.dump());
-    assert!(
-        cyc.iter().any(|f| f == "a.conf" || f == "b.conf"),
-        "{}",
-        r.dump()
-    );
+    assert!(cyc.iter().any(|f| f == "a.conf" || f == "b.conf"), "{}", r.dump());
 }
 
 #[test]
@@ -200,17 +161,9 @@ fn include_of_a_folder() {
 #[test]
 fn include_of_dev_zero_and_a_fifo() {
     let d = tree();
-    fs::write(
-        d.path().join("zero.conf"),
-        "include \"/dev/zero\"\nport: 4222\n",
-    )
-    .unwrap();
+    fs::write(d.path().join("zero.conf"), "include \"/dev/zero\"\nport: 4222\n").unwrap();
     let fifo = d.path().join("pipe");
-    assert!(Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap()
-        .success());
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     fs::write(d.path().join("fifo.conf"), "include pipe\nport: 4222\n").unwrap();
     // nats-server joins even absolute include paths under the including folder, so reach /dev/zero by a link.
     std::os::unix::fs::symlink("/dev/zero", d.path().join("zlink")).unwrap();
@@ -221,24 +174,14 @@ fn include_of_dev_zero_and_a_fifo() {
     r.assert_reported("fifo.conf");
     r.assert_reported("zlink.conf");
     for f in ["fifo.conf", "zlink.conf"] {
-        assert!(
-            r.on(f)
-                .iter()
-                .any(|x| x["rule"] == "include-not-found" && x["line"] == 1),
-            "{}",
-            r.dump()
-        );
+        assert!(r.on(f).iter().any(|x| x["rule"] == "include-not-found" && x["line"] == 1), "{}", r.dump());
     }
 }
 
 #[test]
 fn fifo_and_device_in_the_tree() {
     let d = tree();
-    assert!(Command::new("mkfifo")
-        .arg(d.path().join("nats.conf"))
-        .status()
-        .unwrap()
-        .success());
+    assert!(Command::new("mkfifo").arg(d.path().join("nats.conf")).status().unwrap().success());
     std::os::unix::fs::symlink("/dev/zero", d.path().join("zero.conf")).unwrap();
     std::os::unix::fs::symlink("/dev/urandom", d.path().join("docker-compose.yml")).unwrap();
     let r = check(d.path(), &[], T);
@@ -258,15 +201,7 @@ fn symlink_loops() {
     let r = check(p, &[], T);
     r.assert_sane();
     // The witness is reported once, not once per path through a loop.
-    assert_eq!(
-        r.files_with(WITNESS_RULE)
-            .iter()
-            .filter(|f| f.ends_with("witness.conf"))
-            .count(),
-        1,
-        "{}",
-        r.dump()
-    );
+    assert_eq!(r.files_with(WITNESS_RULE).iter().filter(|f| f.ends_with("witness.conf")).count(), 1, "{}", r.dump());
 }
 
 /// A valid config of about `mb` MB: a long list of users.
@@ -275,9 +210,7 @@ fn users_config(mb: usize) -> String {
     s.push_str("port: 4222\nauthorization {\n  users: [\n");
     let mut i = 0u64;
     while s.len() < mb << 20 {
-        s.push_str(&format!(
-            "    {{ user: \"user{i:09}\", permissions: {{ publish: \"svc.{i}.>\" }} }}\n"
-        ));
+        s.push_str(&format!("    {{ user: \"user{i:09}\", permissions: {{ publish: \"svc.{i}.>\" }} }}\n"));
         i += 1;
     }
     s.push_str("  ]\n}\n");
@@ -291,22 +224,13 @@ fn file_of_100_mb() {
     // A 12 MB include: over discovery's size limit, so only the include reads and parses it.
     fs::create_dir(d.path().join("inc")).unwrap();
     fs::write(d.path().join("inc/users.txt"), users_config(12)).unwrap();
-    fs::write(
-        d.path().join("uses_users.conf"),
-        "include inc/users.txt\njetstream {\n  max_fle_store: 1GB\n}\n",
-    )
-    .unwrap();
+    fs::write(d.path().join("uses_users.conf"), "include inc/users.txt\njetstream {\n  max_fle_store: 1GB\n}\n")
+        .unwrap();
     let r = check(d.path(), &[], Duration::from_secs(120));
     r.assert_sane();
     r.assert_reported("big.conf");
     // The include was parsed: the finding after it is still reported, on its own line.
-    assert!(
-        r.on("uses_users.conf")
-            .iter()
-            .any(|f| f["rule"] == "unknown-key" && f["line"] == 3),
-        "{}",
-        r.dump()
-    );
+    assert!(r.on("uses_users.conf").iter().any(|f| f["rule"] == "unknown-key" && f["line"] == 3), "{}", r.dump());
 }
 
 #[test]
@@ -322,39 +246,20 @@ fn file_of_one_million_lines() {
     fs::write(d.path().join("million.conf"), &s).unwrap();
     let r = check(d.path(), &[], T);
     r.assert_sane();
-    assert!(
-        r.on("million.conf")
-            .iter()
-            .all(|f| f["rule"] != "syntax-error"),
-        "{}",
-        r.dump()
-    );
+    assert!(r.on("million.conf").iter().all(|f| f["rule"] != "syntax-error"), "{}", r.dump());
 }
 
 #[test]
 fn nesting_100000_deep() {
     let d = tree();
     let n = 100_000;
-    let maps = format!(
-        "port: 4222\naccounts {{\n{}{}}}\n",
-        "a {\n".repeat(n),
-        "}\n".repeat(n)
-    );
+    let maps = format!("port: 4222\naccounts {{\n{}{}}}\n", "a {\n".repeat(n), "}\n".repeat(n));
     fs::write(d.path().join("maps.conf"), maps).unwrap();
-    let arrays = format!(
-        "port: 4222\nserver_tags: {}{}\n",
-        "[".repeat(n),
-        "]".repeat(n)
-    );
+    let arrays = format!("port: 4222\nserver_tags: {}{}\n", "[".repeat(n), "]".repeat(n));
     fs::write(d.path().join("arrays.conf"), arrays).unwrap();
     let yaml = format!("services: {}{}\n", "[".repeat(n), "]".repeat(n));
     fs::write(d.path().join("docker-compose.yml"), yaml).unwrap();
-    let block = format!(
-        "services:\n{}",
-        (0..n)
-            .map(|i| format!("{}k:\n", " ".repeat(i % 2000)))
-            .collect::<String>()
-    );
+    let block = format!("services:\n{}", (0..n).map(|i| format!("{}k:\n", " ".repeat(i % 2000))).collect::<String>());
     fs::write(d.path().join("compose.yaml"), block).unwrap();
     let r = check(d.path(), &[], T);
     r.assert_sane();
@@ -365,31 +270,11 @@ fn nesting_100000_deep() {
 #[test]
 fn invalid_utf8_and_nul_bytes() {
     let d = tree();
-    fs::write(
-        d.path().join("latin1.conf"),
-        b"server_name: \"caf\xe9\"\nport: 4222\n",
-    )
-    .unwrap();
-    fs::write(
-        d.path().join("nul.conf"),
-        b"port: 42\x0022\nserver_name: a\x00b\n",
-    )
-    .unwrap();
-    fs::write(
-        d.path().join("binary.conf"),
-        (0..=255u8).cycle().take(64 << 10).collect::<Vec<u8>>(),
-    )
-    .unwrap();
-    fs::write(
-        d.path().join("docker-compose.yml"),
-        b"services:\n  nats:\n    image: \"nats\xff\xfe\"\n",
-    )
-    .unwrap();
-    fs::write(
-        d.path().join("app.env"),
-        b"WASMCLOUD_JS_DOMAIN=h\x00ub\nX=\xc3\x28\n",
-    )
-    .unwrap();
+    fs::write(d.path().join("latin1.conf"), b"server_name: \"caf\xe9\"\nport: 4222\n").unwrap();
+    fs::write(d.path().join("nul.conf"), b"port: 42\x0022\nserver_name: a\x00b\n").unwrap();
+    fs::write(d.path().join("binary.conf"), (0..=255u8).cycle().take(64 << 10).collect::<Vec<u8>>()).unwrap();
+    fs::write(d.path().join("docker-compose.yml"), b"services:\n  nats:\n    image: \"nats\xff\xfe\"\n").unwrap();
+    fs::write(d.path().join("app.env"), b"WASMCLOUD_JS_DOMAIN=h\x00ub\nX=\xc3\x28\n").unwrap();
     let r = check(d.path(), &[], T);
     r.assert_sane();
     r.assert_reported("latin1.conf");
@@ -399,31 +284,16 @@ fn invalid_utf8_and_nul_bytes() {
 #[test]
 fn crlf_line_endings() {
     let d = tree();
-    fs::write(
-        d.path().join("crlf.conf"),
-        "port: 4222\r\n# comment\r\njetstream {\r\n  max_fle_store: 1GB\r\n}\r\n",
-    )
-    .unwrap();
-    fs::write(
-        d.path().join("ok_crlf.conf"),
-        "port: 4222\r\njetstream {\r\n  domain: hub\r\n}\r\n",
-    )
-    .unwrap();
+    fs::write(d.path().join("crlf.conf"), "port: 4222\r\n# comment\r\njetstream {\r\n  max_fle_store: 1GB\r\n}\r\n")
+        .unwrap();
+    fs::write(d.path().join("ok_crlf.conf"), "port: 4222\r\njetstream {\r\n  domain: hub\r\n}\r\n").unwrap();
     let r = check(d.path(), &[], T);
     r.assert_sane();
     // Lines and columns count `\r\n` as one line end; `\r` is not part of the key.
-    let f = r
-        .on("crlf.conf")
-        .into_iter()
-        .find(|f| f["rule"] == "unknown-key")
-        .cloned();
+    let f = r.on("crlf.conf").into_iter().find(|f| f["rule"] == "unknown-key").cloned();
     let f = f.unwrap_or_else(|| panic!("no unknown-key on crlf.conf: {}", r.dump()));
     assert_eq!(
-        (
-            f["line"].as_i64(),
-            f["column"].as_i64(),
-            f["end_column"].as_i64()
-        ),
+        (f["line"].as_i64(), f["column"].as_i64(), f["end_column"].as_i64()),
         (Some(4), Some(3), Some(16)),
         "{}",
         r.dump()
@@ -439,11 +309,7 @@ fn file_deleted_during_the_walk() {
     let r = check(d.path(), &[], T);
     r.assert_sane();
     let gone = r.on("gone.conf");
-    assert!(
-        gone.iter().any(|f| f["rule"] == "unreadable-file"),
-        "{}",
-        r.dump()
-    );
+    assert!(gone.iter().any(|f| f["rule"] == "unreadable-file"), "{}", r.dump());
 
     // A real race: files appear and vanish while the tree is walked.
     let churn = d.path().join("churn");

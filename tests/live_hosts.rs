@@ -47,11 +47,7 @@ fn live(id: &str, which: Server) {
     let mut bad = compare_topology(&name, which, &report);
     let rows = report["hosts"].as_array().cloned().unwrap_or_default();
     let expect = m["expect_hosts"].as_object().cloned().unwrap_or_default();
-    assert_eq!(
-        rows.len(),
-        expect.len(),
-        "{name}: hosts probed vs expected: {rows:?}"
-    );
+    assert_eq!(rows.len(), expect.len(), "{name}: hosts probed vs expected: {rows:?}");
     for row in &rows {
         let host = row["host"].as_str().unwrap_or("?");
         let Some(want) = expect.get(host).and_then(Value::as_object) else {
@@ -60,10 +56,7 @@ fn live(id: &str, which: Server) {
         };
         for (k, v) in want {
             if &row[k] != v {
-                bad.push(format!(
-                    "host {host} {k}: expected {v}, observed {}",
-                    row[k]
-                ));
+                bad.push(format!("host {host} {k}: expected {v}, observed {}", row[k]));
             }
         }
     }
@@ -88,10 +81,8 @@ fn compare_host_rows(name: &str, which: Server, rows: &[Value]) -> Vec<String> {
         Server::Debian => "2.9.10",
         Server::Newest => "newest",
     };
-    let settings = Settings {
-        nats_version: version.parse::<NatsVersion>().expect("known version"),
-        ..Settings::default()
-    };
+    let settings =
+        Settings { nats_version: version.parse::<NatsVersion>().expect("known version"), ..Settings::default() };
     let outcome = pipeline::lint(&[fixture_dir(name)], &settings);
     let sim = Simulator::new(&outcome.model, &outcome.topology, settings.nats_version);
     let map = JsMap::build(&sim);
@@ -100,10 +91,7 @@ fn compare_host_rows(name: &str, which: Server, rows: &[Value]) -> Vec<String> {
         let host = row["host"].as_str().unwrap_or("?");
         let subject = row["api_prefix"].as_str().unwrap_or("?");
         let got = kv_cell(row);
-        let col = map
-            .columns
-            .iter()
-            .position(|c| api_prefix(c.as_deref()) == subject);
+        let col = map.columns.iter().position(|c| api_prefix(c.as_deref()) == subject);
         let Some(r) = map.rows.iter().find(|r| r.kind == "host" && r.from == host) else {
             bad.push(format!("host {host}: the JetStream map has no row for it"));
             continue;
@@ -113,9 +101,7 @@ fn compare_host_rows(name: &str, which: Server, rows: &[Value]) -> Vec<String> {
             Some(res) => cell(res.outcome.as_str(), &res.responder_servers()),
         };
         if predicted != got {
-            bad.push(format!(
-                "host {host} {subject}: lattice KV went to {got}, jsmap predicts {predicted}"
-            ));
+            bad.push(format!("host {host} {subject}: lattice KV went to {got}, jsmap predicts {predicted}"));
         }
     }
     bad
@@ -146,11 +132,7 @@ fixtures! {
 fn every_host_fixture_is_listed() {
     let listed: Vec<String> = LISTED.iter().map(|id| dir_name(id)).collect();
     for name in fixtures_of_kind("host") {
-        assert!(
-            listed.contains(&name),
-            "fixtures/live/{name} has no test: add it to fixtures! in {}",
-            file!()
-        );
+        assert!(listed.contains(&name), "fixtures/live/{name} has no test: add it to fixtures! in {}", file!());
     }
     assert!(listed.len() >= 3);
 }

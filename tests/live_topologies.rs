@@ -87,11 +87,7 @@ fixtures! {
 fn every_topology_fixture_is_listed() {
     let listed: Vec<String> = LISTED.iter().map(|id| dir_name(id)).collect();
     for name in fixtures_of_kind("topology") {
-        assert!(
-            listed.contains(&name),
-            "fixtures/live/{name} has no test: add it to fixtures! in {}",
-            file!()
-        );
+        assert!(listed.contains(&name), "fixtures/live/{name} has no test: add it to fixtures! in {}", file!());
     }
 }
 
@@ -103,25 +99,15 @@ fn fixtures_cover_every_topology_rule() {
             covered.insert(r.as_str().unwrap_or_default().to_string());
         }
     }
-    let missing: Vec<&&str> = TOPOLOGY_RULES
-        .iter()
-        .filter(|r| !covered.contains(**r))
-        .collect();
+    let missing: Vec<&&str> = TOPOLOGY_RULES.iter().filter(|r| !covered.contains(**r)).collect();
     assert!(missing.is_empty(), "no live fixture triggers {missing:?}");
 }
 
 #[test]
 fn fixtures_readme_lists_every_fixture() {
-    let readme =
-        std::fs::read_to_string(root().join("fixtures/live/README.md")).unwrap_or_default();
-    for name in fixtures_of_kind("topology")
-        .into_iter()
-        .chain(fixtures_of_kind("host"))
-    {
-        assert!(
-            readme.contains(&format!("[`{name}`]")),
-            "fixtures/live/README.md does not list {name}"
-        );
+    let readme = std::fs::read_to_string(root().join("fixtures/live/README.md")).unwrap_or_default();
+    for name in fixtures_of_kind("topology").into_iter().chain(fixtures_of_kind("host")) {
+        assert!(readme.contains(&format!("[`{name}`]")), "fixtures/live/README.md does not list {name}");
     }
 }
 
@@ -133,39 +119,22 @@ fn comparisons_report_differences() {
     let cells = |rows: &[(&str, &str, &str)]| {
         let mut m: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
         for (k, s, c) in rows {
-            m.entry(k.to_string())
-                .or_default()
-                .insert(s.to_string(), c.to_string());
+            m.entry(k.to_string()).or_default().insert(s.to_string(), c.to_string());
         }
         m
     };
     let manifest: serde_json::Value = serde_json::json!({
         "expect": {"hub APP": {"$JS.API": "hub", "$JS.x.API": ["a", "a+b"]}}
     });
-    let observed = cells(&[
-        ("hub APP", "$JS.API", "hub"),
-        ("hub APP", "$JS.x.API", "a+b"),
-    ]);
+    let observed = cells(&[("hub APP", "$JS.API", "hub"), ("hub APP", "$JS.x.API", "a+b")]);
     assert!(diff_expected(&manifest, &observed).is_empty());
-    assert!(diff_jsmap(
-        &manifest,
-        &observed,
-        &cells(&[("hub APP", "$JS.API", "hub"), ("hub APP", "$JS.x.API", "a")])
-    )
-    .is_empty());
-    let wrong = diff_jsmap(
-        &manifest,
-        &observed,
-        &cells(&[("hub APP", "$JS.API", "NR")]),
-    );
+    assert!(diff_jsmap(&manifest, &observed, &cells(&[("hub APP", "$JS.API", "hub"), ("hub APP", "$JS.x.API", "a")]))
+        .is_empty());
+    let wrong = diff_jsmap(&manifest, &observed, &cells(&[("hub APP", "$JS.API", "NR")]));
     assert_eq!(wrong.len(), 2, "{wrong:?}");
     let raced = cells(&[("hub APP", "$JS.API", "hub"), ("hub APP", "$JS.x.API", "b")]);
     assert_eq!(diff_expected(&manifest, &raced).len(), 1);
-    let extra = cells(&[
-        ("hub APP", "$JS.API", "hub"),
-        ("hub APP", "$JS.x.API", "a"),
-        ("edge APP", "$JS.API", "TO"),
-    ]);
+    let extra = cells(&[("hub APP", "$JS.API", "hub"), ("hub APP", "$JS.x.API", "a"), ("edge APP", "$JS.API", "TO")]);
     assert_eq!(diff_expected(&manifest, &extra).len(), 1);
     assert_eq!(cell("no-responders", &[]), "NR");
     assert_eq!(cell("duplicate", &["b".into(), "a".into()]), "a+b");

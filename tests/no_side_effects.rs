@@ -20,31 +20,17 @@ fn strace_works() -> bool {
 
 /// Files a process may open for its own sake (dynamic loader, libc, thread count, locale, terminal).
 fn system_path(p: &str) -> bool {
-    const PREFIXES: &[&str] = &[
-        "/etc/ld.so.",
-        "/lib/",
-        "/lib64/",
-        "/usr/lib/",
-        "/usr/lib64/",
-        "/proc/",
-        "/sys/",
-        "/dev/null",
-        "/dev/tty",
-    ];
+    const PREFIXES: &[&str] =
+        &["/etc/ld.so.", "/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/proc/", "/sys/", "/dev/null", "/dev/tty"];
     let shared_lib = p.ends_with(".so") || p.contains(".so.");
     PREFIXES.iter().any(|x| p.starts_with(x)) || p == "/etc/localtime" || shared_lib
 }
 
 /// Files an ancestor folder may hold that a linter legitimately looks for: ignore files and its own config.
 fn ancestor_lookup(p: &str) -> bool {
-    let name = Path::new(p)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("");
-    matches!(
-        name,
-        ".gitignore" | ".ignore" | "latticelint.toml" | "exclude" | "config" | "ignore"
-    ) && !p.ends_with(".conf")
+    let name = Path::new(p).file_name().and_then(|n| n.to_str()).unwrap_or("");
+    matches!(name, ".gitignore" | ".ignore" | "latticelint.toml" | "exclude" | "config" | "ignore")
+        && !p.ends_with(".conf")
 }
 
 #[test]
@@ -60,11 +46,7 @@ fn check_executes_nothing_connects_nowhere_and_reports_escaping_includes() {
     fs::create_dir_all(&outside).unwrap();
     fs::write(outside.join("shared.conf"), "port: 4222\n").unwrap();
     fs::write(outside.join("never-read.conf"), "port: 4222\n").unwrap();
-    fs::write(
-        root.join("escape.conf"),
-        "include \"../outside/shared.conf\"\nhttp_port: 8222\n",
-    )
-    .unwrap();
+    fs::write(root.join("escape.conf"), "include \"../outside/shared.conf\"\nhttp_port: 8222\n").unwrap();
     // Hostnames and commands a careless linter might resolve or run.
     fs::write(
         root.join("docker-compose.yml"),
@@ -75,54 +57,29 @@ fn check_executes_nothing_connects_nowhere_and_reports_escaping_includes() {
     .unwrap();
     fs::write(root.join("up.sh"), "#!/bin/sh\nwash up --nats-remote-url tls://connect.ngs.global --nats-js-domain edge\nnats-server -c /etc/nats.conf &\n")
         .unwrap();
-    fs::write(root.join("leaf.conf"), "leafnodes { remotes: [ { url: \"nats-leaf://hub.example.com:7422\" } ] }\njetstream { domain: edge }\n")
-        .unwrap();
+    fs::write(
+        root.join("leaf.conf"),
+        "leafnodes { remotes: [ { url: \"nats-leaf://hub.example.com:7422\" } ] }\njetstream { domain: edge }\n",
+    )
+    .unwrap();
 
     let log = base.path().join("strace.log");
     let out = Command::new("strace")
-        .args([
-            "-f",
-            "-qq",
-            "-e",
-            "trace=%process,%network,open,openat,openat2,creat",
-            "-o",
-        ])
+        .args(["-f", "-qq", "-e", "trace=%process,%network,open,openat,openat2,creat", "-o"])
         .arg(&log)
         .arg(env!("CARGO_BIN_EXE_latticelint"))
         .args(["check", "--format", "json", "--fail-on", "never"])
         .arg(&root)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "check failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "check failed: {}", String::from_utf8_lossy(&out.stderr));
     let log = fs::read_to_string(&log).unwrap();
 
-    let execs: Vec<&str> = log
-        .lines()
-        .filter(|l| l.contains("execve(") || l.contains("execveat("))
-        .collect();
-    assert_eq!(
-        execs.len(),
-        1,
-        "check executed something:\n{}",
-        execs.join("\n")
-    );
-    for bad in [
-        "fork(", "vfork(", "socket(", "connect(", "bind(", "sendto(", "sendmsg(", "accept(",
-        "accept4(",
-    ] {
-        let hits: Vec<&str> = log
-            .lines()
-            .filter(|l| l.contains(&format!(" {bad}")))
-            .collect();
-        assert!(
-            hits.is_empty(),
-            "check made `{bad}` calls:\n{}",
-            hits.join("\n")
-        );
+    let execs: Vec<&str> = log.lines().filter(|l| l.contains("execve(") || l.contains("execveat(")).collect();
+    assert_eq!(execs.len(), 1, "check executed something:\n{}", execs.join("\n"));
+    for bad in ["fork(", "vfork(", "socket(", "connect(", "bind(", "sendto(", "sendmsg(", "accept(", "accept4("] {
+        let hits: Vec<&str> = log.lines().filter(|l| l.contains(&format!(" {bad}"))).collect();
+        assert!(hits.is_empty(), "check made `{bad}` calls:\n{}", hits.join("\n"));
     }
 
     let root_s = root.to_string_lossy().into_owned();
@@ -135,11 +92,7 @@ fn check_executes_nothing_connects_nowhere_and_reports_escaping_includes() {
         let rest = &line[i + q + 1..];
         let Some(e) = rest.find('"') else { continue };
         let path = &rest[..e];
-        let abs = if path.starts_with('/') {
-            path.to_string()
-        } else {
-            format!("{root_s}/{path}")
-        };
+        let abs = if path.starts_with('/') { path.to_string() } else { format!("{root_s}/{path}") };
         if abs.starts_with(&root_s)
             || system_path(&abs)
             || (ancestor_lookup(&abs) && root.starts_with(Path::new(&abs).parent().unwrap()))
@@ -152,19 +105,14 @@ fn check_executes_nothing_connects_nowhere_and_reports_escaping_includes() {
     opened_outside.dedup();
     let shared = outside.join("shared.conf").to_string_lossy().into_owned();
     for p in &opened_outside {
-        assert_eq!(
-            p, &shared,
-            "check opened a file outside the scanned tree: {p}"
-        );
+        assert_eq!(p, &shared, "check opened a file outside the scanned tree: {p}");
     }
 
     // The include that leaves the tree is reported on the including file.
     let report: Value = serde_json::from_slice(&out.stdout).expect("json output");
     let findings = report["findings"].as_array().cloned().unwrap_or_default();
     assert!(
-        findings
-            .iter()
-            .any(|f| f["file"] == "escape.conf" && f["line"] == 1),
+        findings.iter().any(|f| f["file"] == "escape.conf" && f["line"] == 1),
         "no finding on the escaping include (escape.conf:1): {}",
         String::from_utf8_lossy(&out.stdout)
     );

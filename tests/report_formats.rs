@@ -9,7 +9,8 @@ use latticelint::span::Span;
 use std::path::PathBuf;
 
 const SEED: &str = "SUAMK2FG4MI6UE3ACF3FK3OIQBCEIEZV7NSWFFEW63UXMRLFM2XLAXK4GY";
-const HUB: &str = "port: 4222\nauthorization {\n  user: admin\n  password: \"hunter2-secret\"\n}\njetstream { domain: hub }\n";
+const HUB: &str =
+    "port: 4222\nauthorization {\n  user: admin\n  password: \"hunter2-secret\"\n}\njetstream { domain: hub }\n";
 
 fn leaf_yaml() -> String {
     format!(
@@ -32,26 +33,15 @@ fn sample() -> (SourceDb, Vec<Diagnostic>) {
         embedded.push_str(&line[4..]);
         off += line.len();
     }
-    let emb = db.add_embedded(
-        "k8s/leaf.yaml#leaf.conf".into(),
-        embedded.clone(),
-        Embedding {
-            parent: yaml,
-            pieces,
-        },
-    );
+    let emb = db.add_embedded("k8s/leaf.yaml#leaf.conf".into(), embedded.clone(), Embedding { parent: yaml, pieces });
     let pw = HUB.find("hunter2-secret").unwrap();
     let js = HUB.find("jetstream").unwrap();
     let url = embedded.find("url").unwrap();
     let diags = vec![
-        Diagnostic::new(
-            "unused-suppression",
-            Span::new(hub, pw, pw + 14),
-            "password `hunter2-secret` is plain text",
-        )
-        .with_severity(Severity::Warning)
-        .with_label("password `hunter2-secret` here")
-        .with_help("use a bcrypt hash instead of `hunter2-secret`"),
+        Diagnostic::new("unused-suppression", Span::new(hub, pw, pw + 14), "password `hunter2-secret` is plain text")
+            .with_severity(Severity::Warning)
+            .with_label("password `hunter2-secret` here")
+            .with_help("use a bcrypt hash instead of `hunter2-secret`"),
         Diagnostic::new(
             "unused-suppression",
             Span::new(emb, url, url + 3),
@@ -70,28 +60,10 @@ fn render_all() -> Vec<(Format, String)> {
     let redactor = Redactor::from_db(&db);
     let findings = report::findings(&db, &redactor, &diags);
     let run = Run::new(&db, PathBuf::from("/deploy"), findings, "warning".into(), 1);
-    [
-        Format::Human,
-        Format::Concise,
-        Format::Json,
-        Format::Sarif,
-        Format::Github,
-    ]
-    .into_iter()
-    .map(|f| {
-        (
-            f,
-            report::render(
-                f,
-                &run,
-                HumanOptions {
-                    color: false,
-                    width: 100,
-                },
-            ),
-        )
-    })
-    .collect()
+    [Format::Human, Format::Concise, Format::Json, Format::Sarif, Format::Github]
+        .into_iter()
+        .map(|f| (f, report::render(f, &run, HumanOptions { color: false, width: 100 })))
+        .collect()
 }
 
 #[test]
@@ -105,60 +77,36 @@ fn no_secret_in_any_format() {
 
 #[test]
 fn concise_is_sorted_with_real_file_positions() {
-    let (_, concise) = render_all()
-        .into_iter()
-        .find(|(f, _)| *f == Format::Concise)
-        .unwrap();
+    let (_, concise) = render_all().into_iter().find(|(f, _)| *f == Format::Concise).unwrap();
     let lines: Vec<&str> = concise.lines().collect();
-    assert_eq!(
-        lines[0],
-        "hub.conf:4:14: warning[unused-suppression] password `[redacted]` is plain text"
-    );
+    assert_eq!(lines[0], "hub.conf:4:14: warning[unused-suppression] password `[redacted]` is plain text");
     // The embedded config's span is reported in the YAML file: line 6, after `remotes [ { `.
-    assert!(lines[1].starts_with("k8s/leaf.yaml:6:19: error[unused-suppression] leaf remote `nats://leaf:[redacted]@hub:7422`"), "{}", lines[1]);
+    assert!(
+        lines[1]
+            .starts_with("k8s/leaf.yaml:6:19: error[unused-suppression] leaf remote `nats://leaf:[redacted]@hub:7422`"),
+        "{}",
+        lines[1]
+    );
     assert_eq!(lines[2], "1 error, 1 warning, 0 infos in 2 files");
 }
 
 #[test]
 fn human_shows_masked_snippets_and_related_files() {
-    let (_, human) = render_all()
-        .into_iter()
-        .find(|(f, _)| *f == Format::Human)
-        .unwrap();
+    let (_, human) = render_all().into_iter().find(|(f, _)| *f == Format::Human).unwrap();
     println!("{human}");
     assert!(human.contains("password: \"**************\""), "{human}");
-    assert!(
-        human.contains("[hub.conf:6:1]"),
-        "related location in another file has its own snippet:\n{human}"
-    );
+    assert!(human.contains("[hub.conf:6:1]"), "related location in another file has its own snippet:\n{human}");
     assert!(human.contains("[k8s/leaf.yaml:6:19]"), "{human}");
-    assert!(
-        human.contains("help: set `jetstream { domain: leaf }`"),
-        "{human}"
-    );
+    assert!(human.contains("help: set `jetstream { domain: leaf }`"), "{human}");
 }
 
 #[test]
 fn json_follows_the_documented_schema() {
-    let (_, json) = render_all()
-        .into_iter()
-        .find(|(f, _)| *f == Format::Json)
-        .unwrap();
+    let (_, json) = render_all().into_iter().find(|(f, _)| *f == Format::Json).unwrap();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["version"], 1);
     let f = &v["findings"][1];
-    for key in [
-        "rule",
-        "severity",
-        "message",
-        "file",
-        "line",
-        "column",
-        "end_line",
-        "end_column",
-        "help",
-        "related",
-    ] {
+    for key in ["rule", "severity", "message", "file", "line", "column", "end_line", "end_column", "help", "related"] {
         assert!(f.get(key).is_some(), "missing `{key}` in {f}");
     }
     assert_eq!(f["file"], "k8s/leaf.yaml");
@@ -170,21 +118,20 @@ fn json_follows_the_documented_schema() {
 
 #[test]
 fn github_commands_are_escaped() {
-    let (_, gh) = render_all()
-        .into_iter()
-        .find(|(f, _)| *f == Format::Github)
-        .unwrap();
+    let (_, gh) = render_all().into_iter().find(|(f, _)| *f == Format::Github).unwrap();
     let first = gh.lines().next().unwrap();
-    assert!(first.starts_with("::warning file=hub.conf,line=4,col=14,endLine=4,endColumn=28,title=unused-suppression::password"), "{first}");
+    assert!(
+        first.starts_with(
+            "::warning file=hub.conf,line=4,col=14,endLine=4,endColumn=28,title=unused-suppression::password"
+        ),
+        "{first}"
+    );
     assert!(gh.contains("%0Ahelp: "), "multi-line data is escaped: {gh}");
 }
 
 #[test]
 fn sarif_has_rules_relative_uris_and_regions() {
-    let (_, sarif) = render_all()
-        .into_iter()
-        .find(|(f, _)| *f == Format::Sarif)
-        .unwrap();
+    let (_, sarif) = render_all().into_iter().find(|(f, _)| *f == Format::Sarif).unwrap();
     let v: serde_json::Value = serde_json::from_str(&sarif).unwrap();
     let run = &v["runs"][0];
     let r = &run["results"][1];
@@ -194,29 +141,19 @@ fn sarif_has_rules_relative_uris_and_regions() {
     assert_eq!(loc["region"]["startLine"], 6);
     assert_eq!(loc["region"]["startColumn"], 19);
     assert_eq!(loc["region"]["endColumn"], 22);
-    assert_eq!(
-        r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "hub.conf"
-    );
+    assert_eq!(r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"], "hub.conf");
     assert_eq!(run["invocations"][0]["exitCode"], 1);
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(
-        rules[r["ruleIndex"].as_u64().unwrap() as usize]["id"],
-        "unused-suppression"
-    );
-    assert!(rules.iter().all(|r| r["helpUri"]
-        .as_str()
-        .unwrap()
-        .ends_with(&format!("{}.md", r["id"].as_str().unwrap()))));
+    assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize]["id"], "unused-suppression");
+    assert!(rules
+        .iter()
+        .all(|r| r["helpUri"].as_str().unwrap().ends_with(&format!("{}.md", r["id"].as_str().unwrap()))));
 }
 
 /// Writes the synthetic SARIF log where tests/cli_sarif.rs validates it with the Multitool.
 #[test]
 fn write_synthetic_sarif_for_validation() {
-    let (_, sarif) = render_all()
-        .into_iter()
-        .find(|(f, _)| *f == Format::Sarif)
-        .unwrap();
+    let (_, sarif) = render_all().into_iter().find(|(f, _)| *f == Format::Sarif).unwrap();
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     std::fs::write(dir.join("synthetic.sarif"), sarif).unwrap();
 }

@@ -9,10 +9,8 @@ use std::path::Path;
 #[test]
 fn rule_docs_are_current() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
-    let mut want: BTreeMap<String, String> = RULES
-        .iter()
-        .map(|r| (format!("{}.md", r.meta.name), rule_page(r.meta)))
-        .collect();
+    let mut want: BTreeMap<String, String> =
+        RULES.iter().map(|r| (format!("{}.md", r.meta.name), rule_page(r.meta))).collect();
     want.insert("README.md".into(), index_page());
     let bless = std::env::var_os("LATTICELINT_BLESS").is_some();
     if bless {
@@ -36,10 +34,7 @@ fn rule_docs_are_current() {
             if bless {
                 std::fs::remove_file(entry.path()).unwrap();
             } else {
-                problems.push(format!(
-                    "{} documents no registered rule",
-                    entry.path().display()
-                ));
+                problems.push(format!("{} documents no registered rule", entry.path().display()));
             }
         }
     }
@@ -54,12 +49,7 @@ fn rule_docs_are_current() {
 fn every_rule_page_has_the_required_sections_and_links_back() {
     for r in RULES {
         let page = rule_page(r.meta);
-        for section in [
-            "## What it does",
-            "## Why is this bad?",
-            "## Example",
-            "## How to fix",
-        ] {
+        for section in ["## What it does", "## Why is this bad?", "## Example", "## How to fix"] {
             assert!(
                 page.contains(&format!("\n{section}\n")),
                 "{}: `{section}` not at the start of a line",

@@ -30,8 +30,7 @@ const SIDECAR: &str =
 #[test]
 fn operator_sidecar_replicas_are_independent_jetstreams_with_one_domain() {
     let (_d, mut m) = model(&[("hub", HUB), ("sidecar", SIDECAR)]);
-    server_mut(&mut m, "hub").hostnames =
-        vec!["nats.default.svc.cluster.local".into(), "nats".into()];
+    server_mut(&mut m, "hub").hostnames = vec!["nats.default.svc.cluster.local".into(), "nats".into()];
     server_mut(&mut m, "hub").locality = "k8s/default".into();
     let sc = server_mut(&mut m, "sidecar");
     sc.replicas = 3;
@@ -39,36 +38,16 @@ fn operator_sidecar_replicas_are_independent_jetstreams_with_one_domain() {
     let topo = Topology::from_model(&m);
     assert_eq!(topo.instances.len(), 4);
     assert_eq!(topo.leaf_links.len(), 3, "each replica dials the hub");
-    assert!(topo
-        .leaf_links
-        .iter()
-        .all(|l| l.hub_account == HubAccount::Known("$G".into())));
+    assert!(topo.leaf_links.iter().all(|l| l.hub_account == HubAccount::Known("$G".into())));
     let sim = Simulator::new(&m, &topo, NatsVersion::NEWEST);
     let r = sim.resolve_server(m.servers[0].id, "$G", Some("leaf"));
     assert_eq!(r.outcome, Outcome::Duplicate);
-    assert_eq!(
-        r.responder_servers(),
-        ["sidecar-0", "sidecar-1", "sidecar-2"]
-    );
+    assert_eq!(r.responder_servers(), ["sidecar-0", "sidecar-1", "sidecar-2"]);
     // Each sidecar answers its own domain and reaches the hub's.
-    let s1 = topo
-        .instances
-        .iter()
-        .find(|i| i.label == "sidecar-1")
-        .unwrap()
-        .id;
-    assert_eq!(
-        sim.resolve(s1, "$G", Some("leaf")).responder_servers(),
-        ["sidecar-1"]
-    );
-    assert_eq!(
-        sim.resolve(s1, "$G", Some("default")).responder_servers(),
-        ["hub"]
-    );
-    assert_eq!(
-        sim.resolve(s1, "$G", None).responder_servers(),
-        ["sidecar-1"]
-    );
+    let s1 = topo.instances.iter().find(|i| i.label == "sidecar-1").unwrap().id;
+    assert_eq!(sim.resolve(s1, "$G", Some("leaf")).responder_servers(), ["sidecar-1"]);
+    assert_eq!(sim.resolve(s1, "$G", Some("default")).responder_servers(), ["hub"]);
+    assert_eq!(sim.resolve(s1, "$G", None).responder_servers(), ["sidecar-1"]);
 }
 
 #[test]
@@ -99,18 +78,8 @@ fn remote_on_a_client_port_is_wrong_port_and_unknown_names_are_external() {
     let topo = Topology::from_model(&m);
     assert!(topo.leaf_links.is_empty());
     let hub_id = m.servers.iter().find(|s| s.label == "hub").unwrap().id;
-    assert_eq!(
-        topo.remotes[0].urls[0].1,
-        Target::WrongPort {
-            server: hub_id,
-            kind: ListenerKind::Client,
-            port: 4222
-        }
-    );
-    assert!(matches!(
-        topo.remotes[1].urls[0].1,
-        Target::Unresolved { .. }
-    ));
+    assert_eq!(topo.remotes[0].urls[0].1, Target::WrongPort { server: hub_id, kind: ListenerKind::Client, port: 4222 });
+    assert!(matches!(topo.remotes[1].urls[0].1, Target::Unresolved { .. }));
     let externals = topo
         .graph
         .node_indices()
@@ -125,25 +94,12 @@ fn leafnode_authorization_users_pick_the_hub_account() {
     let leaf = "server_name: leaf\njetstream { domain: leaf }\nleafnodes { remotes: [ { url: \"nats-leaf://edge:y@127.0.0.1:17422\" }, { url: \"nats-leaf://app:x@127.0.0.1:17422\" } ] }\n";
     let (_d, m) = model(&[("hub", hub), ("leaf", leaf)]);
     let topo = Topology::from_model(&m);
-    assert_eq!(
-        topo.leaf_links[0].hub_account,
-        HubAccount::Known("EDGE".into())
-    );
-    assert!(
-        matches!(topo.leaf_links[1].hub_account, HubAccount::Unknown(_)),
-        "app is not a leafnode user"
-    );
+    assert_eq!(topo.leaf_links[0].hub_account, HubAccount::Known("EDGE".into()));
+    assert!(matches!(topo.leaf_links[1].hub_account, HubAccount::Unknown(_)), "app is not a leafnode user");
     let sim = Simulator::new(&m, &topo, NatsVersion::NEWEST);
     let hub_id = m.servers.iter().find(|s| s.label == "hub").unwrap().id;
-    assert_eq!(
-        sim.resolve_server(hub_id, "EDGE", Some("leaf"))
-            .responder_servers(),
-        ["leaf"]
-    );
-    assert_eq!(
-        sim.resolve_server(hub_id, "APP", Some("leaf")).outcome,
-        Outcome::NoResponders
-    );
+    assert_eq!(sim.resolve_server(hub_id, "EDGE", Some("leaf")).responder_servers(), ["leaf"]);
+    assert_eq!(sim.resolve_server(hub_id, "APP", Some("leaf")).outcome, Outcome::NoResponders);
 }
 
 #[test]
@@ -159,10 +115,6 @@ fn spokes_sharing_a_cluster_name_do_not_reach_each_other_through_the_hub() {
         let sim = Simulator::new(&m, &topo, NatsVersion::NEWEST);
         let s1 = m.servers.iter().find(|s| s.label == "store1").unwrap().id;
         let r = sim.resolve_server(s1, "$G", Some("store2"));
-        assert_eq!(
-            r.outcome == Outcome::Answered,
-            reachable,
-            "{name1}/{name2}: {r:?}"
-        );
+        assert_eq!(r.outcome == Outcome::Answered, reachable, "{name1}/{name2}: {r:?}");
     }
 }

@@ -46,13 +46,7 @@ fn run_rule(rule: &str, dir: &Path) -> Vec<(Diagnostic, String)> {
     assert!(!model.servers.is_empty(), "no configs in {}", dir.display());
     let topology = Topology::from_model(model);
     let settings = Settings::default();
-    let cx = Context {
-        db: &loaded.db,
-        configs: &loaded.configs,
-        model,
-        topology: &topology,
-        settings: &settings,
-    };
+    let cx = Context { db: &loaded.db, configs: &loaded.configs, model, topology: &topology, settings: &settings };
     let r = find(rule).unwrap_or_else(|| panic!("rule {rule} is not registered"));
     let mut out = Vec::new();
     (r.check.expect("topology rules have a check"))(&cx, &mut out);
@@ -76,14 +70,9 @@ fn every_rule_fires_on_err_and_not_on_ok() {
             .map(|e| e.path())
             .collect();
         cases.sort();
+        assert!(cases.iter().any(|c| c.ends_with("ok")), "{rule}: no ok fixture");
         assert!(
-            cases.iter().any(|c| c.ends_with("ok")),
-            "{rule}: no ok fixture"
-        );
-        assert!(
-            cases
-                .iter()
-                .any(|c| c.file_name().unwrap().to_string_lossy().starts_with("err")),
+            cases.iter().any(|c| c.file_name().unwrap().to_string_lossy().starts_with("err")),
             "{rule}: no err fixture"
         );
         for case in cases {
@@ -92,11 +81,7 @@ fn every_rule_fires_on_err_and_not_on_ok() {
             if name.starts_with("err") {
                 assert!(!found.is_empty(), "{rule}/{name}: expected a finding");
                 for (d, line) in &found {
-                    assert!(
-                        !d.message.ends_with('.'),
-                        "{rule}: message ends with a period: {}",
-                        d.message
-                    );
+                    assert!(!d.message.ends_with('.'), "{rule}: message ends with a period: {}", d.message);
                     assert!(
                         d.message.chars().next().is_some_and(|c| !c.is_uppercase()),
                         "{rule}: message not lower-case: {}",
@@ -111,10 +96,7 @@ fn every_rule_fires_on_err_and_not_on_ok() {
                 }
             } else {
                 let msgs: Vec<&String> = found.iter().map(|(d, _)| &d.message).collect();
-                assert!(
-                    found.is_empty(),
-                    "{rule}/{name}: unexpected findings: {msgs:?}"
-                );
+                assert!(found.is_empty(), "{rule}/{name}: unexpected findings: {msgs:?}");
             }
         }
     }
@@ -122,17 +104,11 @@ fn every_rule_fires_on_err_and_not_on_ok() {
 
 #[test]
 fn shadowed_chain_is_an_error_on_the_reusing_server() {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/js-domain-shadowed/err-chain");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/js-domain-shadowed/err-chain");
     let found = run_rule("js-domain-shadowed", &dir);
     assert_eq!(found.len(), 1, "{found:?}");
     let (d, line) = &found[0];
-    assert!(
-        d.message
-            .contains("`L2` reuses JetStream domain `hub` of `H`"),
-        "{}",
-        d.message
-    );
+    assert!(d.message.contains("`L2` reuses JetStream domain `hub` of `H`"), "{}", d.message);
     assert_eq!(d.severity, Severity::Error);
     assert!(line.contains("domain: hub"), "{line}");
     assert_eq!(d.related.len(), 2);

@@ -87,24 +87,16 @@ pub struct Args {
 /// with the i-th format.
 pub fn run(args: Args) -> ExitCode {
     let n = args.output.len();
-    let pairs = (0..args.format.len().max(1))
-        .map(|i| (i, if i < n { Some(i) } else { None }))
-        .collect();
+    let pairs = (0..args.format.len().max(1)).map(|i| (i, if i < n { Some(i) } else { None })).collect();
     run_paired(args, pairs)
 }
 
 /// Runs with pairing taken from the argument positions clap recorded.
 pub fn run_with_matches(args: Args, matches: Option<&clap::ArgMatches>) -> ExitCode {
-    let pos = |id: &str| -> Vec<usize> {
-        matches
-            .and_then(|m| m.indices_of(id))
-            .map(|i| i.collect())
-            .unwrap_or_default()
-    };
+    let pos =
+        |id: &str| -> Vec<usize> { matches.and_then(|m| m.indices_of(id)).map(|i| i.collect()).unwrap_or_default() };
     match pair_outputs(&pos("format"), &pos("output")) {
-        Ok(pairs) if !pos("format").is_empty() || !pos("output").is_empty() => {
-            run_paired(args, pairs)
-        }
+        Ok(pairs) if !pos("format").is_empty() || !pos("output").is_empty() => run_paired(args, pairs),
         Ok(_) => run(args),
         Err(e) => usage_error(&e),
     }
@@ -112,10 +104,7 @@ pub fn run_with_matches(args: Args, matches: Option<&clap::ArgMatches>) -> ExitC
 
 /// Pairs each `-o` with the closest `-f` before it. Returns `(format index, output index)`; a format
 /// index equal to the number of formats stands for the default format.
-pub fn pair_outputs(
-    formats: &[usize],
-    outputs: &[usize],
-) -> Result<Vec<(usize, Option<usize>)>, String> {
+pub fn pair_outputs(formats: &[usize], outputs: &[usize]) -> Result<Vec<(usize, Option<usize>)>, String> {
     let mut pairs: Vec<(usize, Option<usize>)> = (0..formats.len()).map(|i| (i, None)).collect();
     if formats.len() <= 1 && outputs.len() <= 1 {
         if formats.is_empty() {
@@ -128,9 +117,7 @@ pub fn pair_outputs(
         let owner = formats.iter().rposition(|&f| f < opos);
         match owner {
             Some(fi) if pairs[fi].1.is_none() => pairs[fi].1 = Some(oi),
-            Some(_) => {
-                return Err("two `-o` follow one `-f`; give each output its own `-f FORMAT`".into())
-            }
+            Some(_) => return Err("two `-o` follow one `-f`; give each output its own `-f FORMAT`".into()),
             None => return Err("`-o FILE` must follow the `-f FORMAT` it writes".into()),
         }
     }
@@ -144,11 +131,7 @@ fn usage_error(msg: &str) -> ExitCode {
 
 /// The whole check: config → lint → filter → suppress → redact → render.
 fn run_paired(args: Args, pairs: Vec<(usize, Option<usize>)>) -> ExitCode {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     for p in &paths {
         if std::fs::symlink_metadata(p).is_err() {
             return usage_error(&format!("`{}` does not exist", p.display()));
@@ -175,33 +158,17 @@ fn run_paired(args: Args, pairs: Vec<(usize, Option<usize>)>) -> ExitCode {
     let diagnostics = process(db, &settings, &config, outcome.diagnostics);
     let redactor = Redactor::from_db(db);
     let findings = report::findings(db, &redactor, &diagnostics);
-    let failed = fail_on
-        .threshold()
-        .is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+    let failed = fail_on.threshold().is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     let exit_code = u8::from(failed);
     let root_dir = if outcome.root.is_file() {
-        outcome
-            .root
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."))
+        outcome.root.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
     } else {
         outcome.root.clone()
     };
-    let run = Run::new(
-        db,
-        root_dir,
-        findings,
-        fail_on.as_str().to_string(),
-        exit_code,
-    );
+    let run = Run::new(db, root_dir, findings, fail_on.as_str().to_string(), exit_code);
 
     let stdout_tty = std::io::stdout().is_terminal();
-    let default_format = if stdout_tty {
-        Format::Human
-    } else {
-        Format::Concise
-    };
+    let default_format = if stdout_tty { Format::Human } else { Format::Concise };
     for (fi, oi) in pairs {
         let format = args.format.get(fi).copied().unwrap_or(default_format);
         let target = oi.and_then(|i| args.output.get(i));
@@ -209,8 +176,9 @@ fn run_paired(args: Args, pairs: Vec<(usize, Option<usize>)>) -> ExitCode {
         let width = terminal_width();
         let text = report::render(format, &run, HumanOptions { color, width });
         let written = match target {
-            Some(path) => std::fs::write(path, text.as_bytes())
-                .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+            Some(path) => {
+                std::fs::write(path, text.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+            }
             None => {
                 let mut out = std::io::stdout().lock();
                 out.write_all(text.as_bytes())
@@ -233,9 +201,7 @@ fn load_config(args: &Args, first: &Path) -> Result<Config, String> {
     };
     match path {
         Some(p) => Config::load(&p).map_err(|e| e.to_string()),
-        None => Ok(Config::defaults(
-            std::path::absolute(first).unwrap_or_default(),
-        )),
+        None => Ok(Config::defaults(std::path::absolute(first).unwrap_or_default())),
     }
 }
 
@@ -246,20 +212,10 @@ fn settings(args: &Args, config: &Config) -> Result<Settings, String> {
         Some(v) => v.parse::<NatsVersion>()?,
         None => config.nats_version.unwrap_or_default(),
     };
-    let select = if args.select.is_empty() {
-        config.select.clone()
-    } else {
-        Some(args.select.clone())
-    };
+    let select = if args.select.is_empty() { config.select.clone() } else { Some(args.select.clone()) };
     let mut ignore = config.ignore.clone();
     ignore.extend(args.ignore.iter().cloned());
-    Ok(Settings {
-        nats_version,
-        select,
-        ignore,
-        severity: config.severity.clone(),
-        exclude: config.exclude.clone(),
-    })
+    Ok(Settings { nats_version, select, ignore, severity: config.severity.clone(), exclude: config.exclude.clone() })
 }
 
 /// Suppression, rule selection, per-path ignores, excludes and severity overrides.
@@ -270,16 +226,11 @@ pub fn process(
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     let total = db.len();
-    let (valid, invalid): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        diagnostics.into_iter().partition(|d| {
-            (d.span.file.0 as usize) < total
-                && d.related.iter().all(|r| (r.span.file.0 as usize) < total)
-        });
+    let (valid, invalid): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
+        .into_iter()
+        .partition(|d| (d.span.file.0 as usize) < total && d.related.iter().all(|r| (r.span.file.0 as usize) < total));
     for d in &invalid {
-        eprintln!(
-            "latticelint: internal: dropped a `{}` finding whose span points at no file",
-            d.rule
-        );
+        eprintln!("latticelint: internal: dropped a `{}` finding whose span points at no file", d.rule);
     }
     let all = crate::suppress::apply(db, settings, valid);
     all.into_iter()
@@ -287,8 +238,7 @@ pub fn process(
         .filter(|d| {
             let real = db.real_span(d.span);
             let f = db.get(real.file);
-            !config.is_excluded(&f.path, &f.display)
-                && !config.path_ignores(d.rule, &f.path, &f.display)
+            !config.is_excluded(&f.path, &f.display) && !config.path_ignores(d.rule, &f.path, &f.display)
         })
         .map(|mut d| {
             if let Some(s) = settings.severity.get(d.rule) {
@@ -312,11 +262,7 @@ pub fn use_color(choice: Color, terminal: bool) -> bool {
 }
 
 fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .filter(|w| *w >= 40)
-        .unwrap_or(100)
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).filter(|w| *w >= 40).unwrap_or(100)
 }
 
 #[cfg(test)]
@@ -326,10 +272,7 @@ mod tests {
     #[test]
     fn pairs_outputs_with_the_preceding_format() {
         // -f sarif -o out.sarif -f human
-        assert_eq!(
-            pair_outputs(&[2, 6], &[4]).unwrap(),
-            vec![(0, Some(0)), (1, None)]
-        );
+        assert_eq!(pair_outputs(&[2, 6], &[4]).unwrap(), vec![(0, Some(0)), (1, None)]);
         // -o out -f json (single pair, any order)
         assert_eq!(pair_outputs(&[4], &[2]).unwrap(), vec![(0, Some(0))]);
         // -o out (default format to a file)

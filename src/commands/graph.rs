@@ -21,15 +21,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let settings = Settings {
-        nats_version: args.nats_version,
-        ..Settings::default()
-    };
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let settings = Settings { nats_version: args.nats_version, ..Settings::default() };
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let outcome = crate::pipeline::lint(&paths, &settings);
     let sim = Simulator::new(&outcome.model, &outcome.topology, settings.nats_version);
     let text = render(&sim, &outcome.diagnostics, args.format);

@@ -24,19 +24,10 @@ pub struct Args {
 /// Text of one table cell.
 pub fn cell_text(res: Option<&Resolution>) -> String {
     let Some(r) = res else { return "?".into() };
-    let labels = || {
-        r.responders
-            .iter()
-            .map(|x| x.label.clone())
-            .collect::<Vec<_>>()
-    };
+    let labels = || r.responders.iter().map(|x| x.label.clone()).collect::<Vec<_>>();
     match r.outcome {
         Outcome::Answered => labels().join(","),
-        Outcome::Duplicate => format!(
-            "DUPLICATE {}{}",
-            labels().join("+"),
-            if r.racy { " (race)" } else { "" }
-        ),
+        Outcome::Duplicate => format!("DUPLICATE {}{}", labels().join("+"), if r.racy { " (race)" } else { "" }),
         Outcome::NoResponders => "no-responders".into(),
         Outcome::Timeout => "timeout".into(),
         Outcome::Error => "error 10039".into(),
@@ -50,25 +41,16 @@ pub fn render_table(map: &JsMap) -> String {
     head.extend(map.columns.iter().map(|c| api_prefix(c.as_deref())));
     grid.push(head);
     for r in &map.rows {
-        let from = if r.kind == "server" {
-            r.from.clone()
-        } else {
-            format!("{} {}", r.kind, r.from)
-        };
+        let from = if r.kind == "server" { r.from.clone() } else { format!("{} {}", r.kind, r.from) };
         let mut line = vec![from, r.account.clone().unwrap_or_else(|| "?".into())];
         line.extend(r.cells.iter().map(|c| cell_text(c.as_ref())));
         grid.push(line);
     }
-    let widths: Vec<usize> = (0..grid[0].len())
-        .map(|i| grid.iter().map(|l| l[i].chars().count()).max().unwrap_or(0))
-        .collect();
+    let widths: Vec<usize> =
+        (0..grid[0].len()).map(|i| grid.iter().map(|l| l[i].chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
     for l in &grid {
-        let cells: Vec<String> = l
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c:w$}", w = widths[i]))
-            .collect();
+        let cells: Vec<String> = l.iter().enumerate().map(|(i, c)| format!("{c:w$}", w = widths[i])).collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
     }
@@ -76,15 +58,8 @@ pub fn render_table(map: &JsMap) -> String {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let settings = Settings {
-        nats_version: args.nats_version,
-        ..Settings::default()
-    };
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    let settings = Settings { nats_version: args.nats_version, ..Settings::default() };
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let outcome = crate::pipeline::lint(&paths, &settings);
     let sim = Simulator::new(&outcome.model, &outcome.topology, settings.nats_version);
     let map = JsMap::build(&sim);

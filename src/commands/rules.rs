@@ -52,12 +52,7 @@ pub fn list(args: ListArgs) -> ExitCode {
             let width = RULES.iter().map(|r| r.meta.name.len()).max().unwrap_or(0);
             for r in RULES {
                 let m = r.meta;
-                println!(
-                    "{:width$}  {:7}  {}",
-                    m.name,
-                    m.default_severity.as_str(),
-                    m.summary
-                );
+                println!("{:width$}  {:7}  {}", m.name, m.default_severity.as_str(), m.summary);
             }
         }
     }
@@ -75,17 +70,8 @@ pub fn show(args: ShowArgs) -> ExitCode {
         return ExitCode::from(2);
     };
     match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&to_json(r.meta, true)).unwrap_or_default()
-        ),
-        Format::Text => print!(
-            "{}",
-            docs::rule_page(r.meta)
-                .split_once('\n')
-                .map(|x| x.1)
-                .unwrap_or_default()
-        ),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&to_json(r.meta, true)).unwrap_or_default()),
+        Format::Text => print!("{}", docs::rule_page(r.meta).split_once('\n').map(|x| x.1).unwrap_or_default()),
     }
     ExitCode::SUCCESS
 }

@@ -7,15 +7,10 @@
 //! unless `network_mode: host` or `service:<name>`.
 
 use super::envfile::{interpolate, parse_env_text, EnvSet};
-use super::flags::{
-    is_nats_server_bin, nats_server_flags, parse_flags, split_words, wasmcloud_takes_value, Word,
-};
+use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, split_words, wasmcloud_takes_value, Word};
 use super::wasmcloud::{build_host, build_wadm, env_is_host, env_is_wadm, Decl};
 use super::yaml::{self, Style, YKind, YNode};
-use super::{
-    image_repo, image_tag, is_nats_image, resolve_mount, tag_major, ConfigRef, DeployFacts, Launch,
-    ReadCx,
-};
+use super::{image_repo, image_tag, is_nats_image, resolve_mount, tag_major, ConfigRef, DeployFacts, Launch, ReadCx};
 use crate::diagnostic::Diagnostic;
 use crate::model::Origin;
 use crate::span::{FileId, Span, Spanned};
@@ -36,12 +31,8 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     let (docs, err) = yaml::parse(&text, file);
     if let Some(e) = err {
         out.diagnostics.push(
-            Diagnostic::new(
-                "syntax-error",
-                e.span,
-                format!("invalid YAML: {}", e.message),
-            )
-            .with_label("the YAML parser stops here"),
+            Diagnostic::new("syntax-error", e.span, format!("invalid YAML: {}", e.message))
+                .with_label("the YAML parser stops here"),
         );
     }
     let Some(doc) = docs.first() else { return out };
@@ -50,15 +41,8 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     let project = cx.db.display_path(dir);
-    let project = if project.is_empty() {
-        ".".to_string()
-    } else {
-        project
-    };
-    let dotenv = cx
-        .load(&dir.join(".env"))
-        .map(|id| parse_env_text(&cx.db.get(id).text, id))
-        .unwrap_or_default();
+    let project = if project.is_empty() { ".".to_string() } else { project };
+    let dotenv = cx.load(&dir.join(".env")).map(|id| parse_env_text(&cx.db.get(id).text, id)).unwrap_or_default();
     let lookup = |n: &str| dotenv.get(n).map(|v| v.value.clone());
 
     let entries = services.entries();
@@ -66,11 +50,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
         let Some(name) = key.as_str() else { continue };
         let name = name.to_string();
         let decl_span = key.span;
-        let image = svc
-            .get("image")
-            .and_then(|n| n.as_str())
-            .map(|s| interpolate(s, &lookup))
-            .unwrap_or_default();
+        let image = svc.get("image").and_then(|n| n.as_str()).map(|s| interpolate(s, &lookup)).unwrap_or_default();
         let command = words_of(svc.get("command"), file, &lookup);
         let entrypoint = words_of(svc.get("entrypoint"), file, &lookup);
         let env = service_env(cx, svc, dir, file, &lookup);
@@ -101,10 +81,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
             }
         }
         let repo = image_repo(&image);
-        let origin = Origin::Compose {
-            project: project.clone(),
-            service: name.clone(),
-        };
+        let origin = Origin::Compose { project: project.clone(), service: name.clone() };
 
         // The full argv: entrypoint + command; find a nats-server invocation.
         let mut argv: Vec<Word> = entrypoint.clone();
@@ -146,13 +123,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
             });
             continue;
         }
-        let decl = Decl {
-            label: name.clone(),
-            origin,
-            span: decl_span,
-            locality,
-            replicas,
-        };
+        let decl = Decl { label: name.clone(), origin, span: decl_span, locality, replicas };
         let (flags, _) = parse_flags(&argv, &wasmcloud_takes_value);
         let is_wadm = repo.ends_with("wadm") || (env_is_wadm(&env) && !env_is_host(&env));
         let is_host = !is_wadm
@@ -163,8 +134,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
         if is_wadm {
             out.wadms.push(build_wadm(&decl, &env, &flags));
         } else if is_host {
-            let legacy =
-                tag_major(&image_tag(&image)) == Some(0) || repo.ends_with("wasmcloud_host");
+            let legacy = tag_major(&image_tag(&image)) == Some(0) || repo.ends_with("wasmcloud_host");
             out.hosts.push(build_host(&decl, &env, &flags, legacy));
         }
     }
@@ -172,20 +142,12 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
 }
 
 /// `command:`/`entrypoint:` as words: a list (one word per item) or a string (shell-split).
-fn words_of(
-    node: Option<&YNode>,
-    file: FileId,
-    lookup: &dyn Fn(&str) -> Option<String>,
-) -> Vec<Word> {
+fn words_of(node: Option<&YNode>, file: FileId, lookup: &dyn Fn(&str) -> Option<String>) -> Vec<Word> {
     let Some(node) = node else { return Vec::new() };
     match &node.kind {
-        YKind::Seq(items) => items
-            .iter()
-            .filter_map(|i| {
-                i.as_str()
-                    .map(|s| Spanned::new(interpolate(s, lookup), i.span))
-            })
-            .collect(),
+        YKind::Seq(items) => {
+            items.iter().filter_map(|i| i.as_str().map(|s| Spanned::new(interpolate(s, lookup), i.span))).collect()
+        }
         YKind::Scalar(s, style) => {
             let base = node.span.start as usize + usize::from(*style == Style::Quoted);
             let mut ws = split_words(s, file, base);
@@ -199,13 +161,7 @@ fn words_of(
 }
 
 /// `env_file:` then `environment:` (list `K=V` or map), interpolated.
-fn service_env(
-    cx: &ReadCx,
-    svc: &YNode,
-    dir: &Path,
-    file: FileId,
-    lookup: &dyn Fn(&str) -> Option<String>,
-) -> EnvSet {
+fn service_env(cx: &ReadCx, svc: &YNode, dir: &Path, file: FileId, lookup: &dyn Fn(&str) -> Option<String>) -> EnvSet {
     let mut env = EnvSet::default();
     if let Some(ef) = svc.get("env_file") {
         let items: Vec<&YNode> = match &ef.kind {
@@ -213,9 +169,7 @@ fn service_env(
             _ => vec![ef],
         };
         for it in items {
-            let p = it
-                .as_str()
-                .or_else(|| it.get("path").and_then(|n| n.as_str()));
+            let p = it.as_str().or_else(|| it.get("path").and_then(|n| n.as_str()));
             if let Some(p) = p {
                 if let Some(id) = cx.load(&super::normalize_join(dir, &interpolate(p, lookup))) {
                     env.extend(&parse_env_text(&cx.db.get(id).text, id));
@@ -233,21 +187,14 @@ fn service_env(
                     };
                     let quoted = matches!(&it.kind, YKind::Scalar(_, Style::Quoted));
                     let vstart = it.span.start as usize + usize::from(quoted) + k.len() + 1;
-                    let span = if v.is_empty() {
-                        it.span
-                    } else {
-                        Span::new(file, vstart, vstart + v.len())
-                    };
+                    let span = if v.is_empty() { it.span } else { Span::new(file, vstart, vstart + v.len()) };
                     env.push(k.trim(), interpolate(v, lookup), span);
                 }
             }
             YKind::Map(_) => {
                 for (k, v) in e.entries() {
                     let Some(k) = k.as_str() else { continue };
-                    let val = v
-                        .as_str()
-                        .map(|s| interpolate(s, lookup))
-                        .unwrap_or_default();
+                    let val = v.as_str().map(|s| interpolate(s, lookup)).unwrap_or_default();
                     env.push(k, val, v.span);
                 }
             }
@@ -264,17 +211,13 @@ fn mounts_of(svc: &YNode, lookup: &dyn Fn(&str) -> Option<String>) -> Vec<(Strin
         if let Some(s) = v.as_str() {
             let s = interpolate(s, lookup);
             let parts: Vec<&str> = s.split(':').collect();
-            if parts.len() >= 2
-                && (parts[0].starts_with('.')
-                    || parts[0].starts_with('/')
-                    || parts[0].starts_with('~'))
+            if parts.len() >= 2 && (parts[0].starts_with('.') || parts[0].starts_with('/') || parts[0].starts_with('~'))
             {
                 out.push((parts[0].to_string(), parts[1].to_string()));
             }
-        } else if let (Some(src), Some(dst)) = (
-            v.get("source").and_then(|n| n.as_str()),
-            v.get("target").and_then(|n| n.as_str()),
-        ) {
+        } else if let (Some(src), Some(dst)) =
+            (v.get("source").and_then(|n| n.as_str()), v.get("target").and_then(|n| n.as_str()))
+        {
             out.push((interpolate(src, lookup), interpolate(dst, lookup)));
         }
     }
@@ -288,9 +231,7 @@ mod tests {
     use std::path::PathBuf;
 
     fn fixture(rel: &str) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/deploy")
-            .join(rel)
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deploy").join(rel)
     }
 
     #[test]
@@ -323,10 +264,7 @@ mod tests {
         assert_eq!(h.ctl.port.value, 4222);
         assert_eq!(facts.wadms.len(), 1);
         assert_eq!(facts.wadms[0].servers[0].host.value, "hub");
-        assert_eq!(
-            facts.wadms[0].js_domain.as_ref().unwrap().value,
-            "hubdomain"
-        );
+        assert_eq!(facts.wadms[0].js_domain.as_ref().unwrap().value, "hubdomain");
     }
 
     #[test]

@@ -29,11 +29,7 @@ impl EnvSet {
     }
 
     pub fn push(&mut self, name: impl Into<String>, value: impl Into<String>, span: Span) {
-        self.vars.push(EnvVar {
-            name: name.into(),
-            value: value.into(),
-            span,
-        });
+        self.vars.push(EnvVar { name: name.into(), value: value.into(), span });
     }
 
     pub fn extend(&mut self, other: &EnvSet) {
@@ -41,10 +37,7 @@ impl EnvSet {
     }
 
     pub fn to_map(&self) -> BTreeMap<String, String> {
-        self.vars
-            .iter()
-            .map(|v| (v.name.clone(), v.value.clone()))
-            .collect()
+        self.vars.iter().map(|v| (v.name.clone(), v.value.clone())).collect()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -73,36 +66,28 @@ pub fn parse_env_text(text: &str, file: FileId) -> EnvSet {
         }
         let Some(eq) = rest.find('=') else { continue };
         let name = rest[..eq].trim();
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
-        {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
             continue;
         }
         let raw = &rest[eq + 1..];
         let vlead = raw.len() - raw.trim_start().len();
         let raw_t = raw.trim_start();
         let vstart = pos + eq + 1 + vlead;
-        let (value, vs, ve) =
-            if let Some(q) = raw_t.chars().next().filter(|c| *c == '"' || *c == '\'') {
-                match raw_t[1..].find(q) {
-                    Some(end) => (raw_t[1..1 + end].to_string(), vstart + 1, vstart + 1 + end),
-                    None => (raw_t[1..].to_string(), vstart + 1, vstart + raw_t.len()),
-                }
-            } else {
-                let v = match raw_t.find(" #") {
-                    Some(i) => &raw_t[..i],
-                    None => raw_t,
-                };
-                let v = v.trim_end();
-                (v.to_string(), vstart, vstart + v.len())
-            };
-        let span = if value.is_empty() {
-            Span::new(file, base + lead, base + body.len())
+        let (value, vs, ve) = if let Some(q) = raw_t.chars().next().filter(|c| *c == '"' || *c == '\'') {
+            match raw_t[1..].find(q) {
+                Some(end) => (raw_t[1..1 + end].to_string(), vstart + 1, vstart + 1 + end),
+                None => (raw_t[1..].to_string(), vstart + 1, vstart + raw_t.len()),
+            }
         } else {
-            Span::new(file, vs, ve)
+            let v = match raw_t.find(" #") {
+                Some(i) => &raw_t[..i],
+                None => raw_t,
+            };
+            let v = v.trim_end();
+            (v.to_string(), vstart, vstart + v.len())
         };
+        let span =
+            if value.is_empty() { Span::new(file, base + lead, base + body.len()) } else { Span::new(file, vs, ve) };
         out.push(name, value, span);
     }
     out
@@ -139,10 +124,7 @@ pub fn interpolate(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
             out.push_str(&s[i..]);
             break;
         }
-        let name_len = s[i + 1..]
-            .bytes()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
-            .count();
+        let name_len = s[i + 1..].bytes().take_while(|c| c.is_ascii_alphanumeric() || *c == b'_').count();
         if name_len == 0 {
             out.push('$');
             i += 1;
@@ -168,20 +150,13 @@ fn find_close(s: &str) -> Option<usize> {
 }
 
 fn expand_braced(inner: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
-    let name_len = inner
-        .bytes()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
-        .count();
+    let name_len = inner.bytes().take_while(|c| c.is_ascii_alphanumeric() || *c == b'_').count();
     let name = &inner[..name_len];
     let op = &inner[name_len..];
     let val = lookup(name);
     let set_nonempty = val.as_deref().is_some_and(|v| !v.is_empty());
     if let Some(def) = op.strip_prefix(":-") {
-        return if set_nonempty {
-            val.unwrap_or_default()
-        } else {
-            interpolate(def, lookup)
-        };
+        return if set_nonempty { val.unwrap_or_default() } else { interpolate(def, lookup) };
     }
     if let Some(def) = op.strip_prefix('-') {
         return match val {
@@ -190,18 +165,10 @@ fn expand_braced(inner: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String
         };
     }
     if let Some(alt) = op.strip_prefix(":+") {
-        return if set_nonempty {
-            interpolate(alt, lookup)
-        } else {
-            String::new()
-        };
+        return if set_nonempty { interpolate(alt, lookup) } else { String::new() };
     }
     if let Some(alt) = op.strip_prefix('+') {
-        return if val.is_some() {
-            interpolate(alt, lookup)
-        } else {
-            String::new()
-        };
+        return if val.is_some() { interpolate(alt, lookup) } else { String::new() };
     }
     val.unwrap_or_default()
 }

@@ -37,10 +37,7 @@ pub fn split_words(text: &str, file: FileId, base: usize) -> Vec<Word> {
             }
             (None, c) if c.is_whitespace() => {
                 if let Some(s) = start.take() {
-                    out.push(Spanned::new(
-                        std::mem::take(&mut cur),
-                        Span::new(file, base + s, base + i),
-                    ));
+                    out.push(Spanned::new(std::mem::take(&mut cur), Span::new(file, base + s, base + i)));
                 }
             }
             (None, c) => {
@@ -50,10 +47,7 @@ pub fn split_words(text: &str, file: FileId, base: usize) -> Vec<Word> {
         }
     }
     if let Some(s) = start {
-        out.push(Spanned::new(
-            cur,
-            Span::new(file, base + s, base + text.len()),
-        ));
+        out.push(Spanned::new(cur, Span::new(file, base + s, base + text.len())));
     }
     out
 }
@@ -81,35 +75,16 @@ pub fn parse_flags(words: &[Word], takes_value: &dyn Fn(&str) -> bool) -> (Vec<F
             if let Some(eq) = name_part.find('=') {
                 let name = &name_part[..eq];
                 let vstart = w.span.start as usize + dashes + eq + 1;
-                let vspan = Span::new(
-                    w.span.file,
-                    vstart.min(w.span.end as usize),
-                    w.span.end as usize,
-                );
+                let vspan = Span::new(w.span.file, vstart.min(w.span.end as usize), w.span.end as usize);
                 let value = Spanned::new(name_part[eq + 1..].to_string(), vspan);
-                flags.push(Flag {
-                    name: name.to_string(),
-                    value: Some(value),
-                    span: w.span,
-                });
+                flags.push(Flag { name: name.to_string(), value: Some(value), span: w.span });
             } else if takes_value(name_part) {
                 let value = words.get(i + 1).cloned();
-                let span = value
-                    .as_ref()
-                    .map(|v| w.span.cover(v.span))
-                    .unwrap_or(w.span);
-                flags.push(Flag {
-                    name: name_part.to_string(),
-                    value,
-                    span,
-                });
+                let span = value.as_ref().map(|v| w.span.cover(v.span)).unwrap_or(w.span);
+                flags.push(Flag { name: name_part.to_string(), value, span });
                 i += 1;
             } else {
-                flags.push(Flag {
-                    name: name_part.to_string(),
-                    value: None,
-                    span: w.span,
-                });
+                flags.push(Flag { name: name_part.to_string(), value: None, span: w.span });
             }
         } else {
             positional.push(w.clone());
@@ -179,22 +154,11 @@ pub fn nats_server_flags(words: &[Word]) -> ServerFlags {
     for f in flags {
         let v = f.value.clone();
         let int = |v: &Option<Word>| {
-            v.as_ref().and_then(|w| {
-                w.value
-                    .trim()
-                    .parse::<i64>()
-                    .ok()
-                    .map(|n| Spanned::new(n, w.span))
-            })
+            v.as_ref().and_then(|w| w.value.trim().parse::<i64>().ok().map(|n| Spanned::new(n, w.span)))
         };
         match f.name.as_str() {
             "js" | "jetstream" => {
-                let on = v.as_ref().map(|w| {
-                    !matches!(
-                        w.value.as_str(),
-                        "false" | "0" | "f" | "F" | "FALSE" | "False"
-                    )
-                });
+                let on = v.as_ref().map(|w| !matches!(w.value.as_str(), "false" | "0" | "f" | "F" | "FALSE" | "False"));
                 out.jetstream = Some(Spanned::new(on.unwrap_or(true), f.span));
             }
             "sd" | "store_dir" => out.store_dir = v,

@@ -31,9 +31,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     if let Some(cfg) = nats_cfg {
         nats_release(cfg, doc, &mut out);
     }
-    let wadm_cfg = doc
-        .path(&["wadm", "config", "nats"])
-        .or_else(|| doc.path(&["wadm", "wadm", "config", "nats"]));
+    let wadm_cfg = doc.path(&["wadm", "config", "nats"]).or_else(|| doc.path(&["wadm", "wadm", "config", "nats"]));
     if let Some(n) = wadm_cfg {
         let mut env = EnvSet::default();
         if let Some(s) = n.get("server") {
@@ -49,11 +47,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
         let span = doc.entry("wadm").map(|(k, _)| k.span).unwrap_or(doc.span);
         let decl = Decl {
             label: "wadm".into(),
-            origin: Origin::Kubernetes {
-                namespace: "default".into(),
-                kind: "HelmRelease".into(),
-                name: "wadm".into(),
-            },
+            origin: Origin::Kubernetes { namespace: "default".into(), kind: "HelmRelease".into(), name: "wadm".into() },
             span,
             locality: "k8s:default/Deployment/wadm".into(),
             replicas: 1,
@@ -64,25 +58,15 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
 }
 
 fn is_nats_config(c: &YNode) -> bool {
-    c.is_map()
-        && (c.get("jetstream").is_some()
-            || c.get("leafnodes").is_some()
-            || c.get("cluster").is_some())
+    c.is_map() && (c.get("jetstream").is_some() || c.get("leafnodes").is_some() || c.get("cluster").is_some())
 }
 
 fn nats_release(cfg: &YNode, doc: &YNode, out: &mut DeployFacts) {
-    let enabled = |k: &str| {
-        cfg.path(&[k, "enabled"])
-            .and_then(|e| e.as_bool())
-            .unwrap_or(false)
-    };
+    let enabled = |k: &str| cfg.path(&[k, "enabled"]).and_then(|e| e.as_bool()).unwrap_or(false);
     let span = cfg.span;
     let mut flags = ServerFlags::default();
     if enabled("jetstream") {
-        let e = cfg
-            .path(&["jetstream", "enabled"])
-            .map(|n| n.span)
-            .unwrap_or(span);
+        let e = cfg.path(&["jetstream", "enabled"]).map(|n| n.span).unwrap_or(span);
         flags.jetstream = Some(Spanned::new(true, e));
         if let Some(d) = cfg.path(&["jetstream", "merge", "domain"]) {
             if let Some(v) = d.as_str() {
@@ -91,55 +75,29 @@ fn nats_release(cfg: &YNode, doc: &YNode, out: &mut DeployFacts) {
         }
     }
     let replicas = if enabled("cluster") {
-        cfg.path(&["cluster", "replicas"])
-            .and_then(|r| r.as_i64())
-            .unwrap_or(3)
-            .max(1) as u32
+        cfg.path(&["cluster", "replicas"]).and_then(|r| r.as_i64()).unwrap_or(3).max(1) as u32
     } else {
         1
     };
     if enabled("cluster") {
-        let s = cfg
-            .path(&["cluster", "enabled"])
-            .map(|n| n.span)
-            .unwrap_or(span);
+        let s = cfg.path(&["cluster", "enabled"]).map(|n| n.span).unwrap_or(span);
         flags.cluster_name = Some(Spanned::new("nats".into(), s));
         flags.cluster_listen = Some(Spanned::new("0.0.0.0:6222".into(), s));
-        flags.routes = (0..replicas)
-            .map(|i| Spanned::new(format!("nats://nats-{i}.nats-headless:6222"), s))
-            .collect();
+        flags.routes = (0..replicas).map(|i| Spanned::new(format!("nats://nats-{i}.nats-headless:6222"), s)).collect();
     }
     if enabled("leafnodes") {
-        let s = cfg
-            .path(&["leafnodes", "enabled"])
-            .map(|n| n.span)
-            .unwrap_or(span);
-        let port = cfg
-            .path(&["leafnodes", "port"])
-            .and_then(|p| p.as_i64())
-            .unwrap_or(7422);
-        flags.leaf_listen = Some(Listener {
-            host: None,
-            port: Some(port),
-            span: s,
-        });
+        let s = cfg.path(&["leafnodes", "enabled"]).map(|n| n.span).unwrap_or(span);
+        let port = cfg.path(&["leafnodes", "port"]).and_then(|p| p.as_i64()).unwrap_or(7422);
+        flags.leaf_listen = Some(Listener { host: None, port: Some(port), span: s });
     }
     let mut hostnames = service_names("nats", "default");
     hostnames.extend(service_names("nats-headless", "default"));
     for i in 0..replicas {
         hostnames.extend(service_names(&format!("nats-{i}.nats-headless"), "default"));
     }
-    let decl_span = doc
-        .entry("config")
-        .or_else(|| doc.entry("nats"))
-        .map(|(k, _)| k.span)
-        .unwrap_or(span);
+    let decl_span = doc.entry("config").or_else(|| doc.entry("nats")).map(|(k, _)| k.span).unwrap_or(span);
     out.launches.push(Launch {
-        origin: Origin::Kubernetes {
-            namespace: "default".into(),
-            kind: "HelmRelease".into(),
-            name: "nats".into(),
-        },
+        origin: Origin::Kubernetes { namespace: "default".into(), kind: "HelmRelease".into(), name: "nats".into() },
         label: "nats".into(),
         span: decl_span,
         config: ConfigRef::None,
@@ -167,19 +125,11 @@ mod tests {
         assert_eq!(l.replicas, 3);
         assert_eq!(l.flags.js_domain.as_ref().unwrap().value, "default");
         assert_eq!(l.flags.leaf_listen.as_ref().unwrap().port, Some(7422));
-        assert!(l
-            .hostnames
-            .contains(&"nats.default.svc.cluster.local".to_string()));
-        assert_eq!(
-            facts.wadms[0].servers[0].host.value,
-            "nats.default.svc.cluster.local"
-        );
+        assert!(l.hostnames.contains(&"nats.default.svc.cluster.local".to_string()));
+        assert_eq!(facts.wadms[0].servers[0].host.value, "nats.default.svc.cluster.local");
         assert!(facts.wadms[0].js_domain.is_none());
         // `config.jetstream.domain` is not a chart key
-        let f = db.add(
-            PathBuf::from("/v/b.yaml"),
-            "config:\n  jetstream:\n    enabled: true\n    domain: x\n",
-        );
+        let f = db.add(PathBuf::from("/v/b.yaml"), "config:\n  jetstream:\n    enabled: true\n    domain: x\n");
         let facts = read(&ReadCx { db: &db }, f, Path::new("/v/b.yaml"));
         assert!(facts.launches[0].flags.js_domain.is_none());
     }

@@ -12,15 +12,10 @@
 //! Every container of one pod shares a locality (`localhost` is the pod).
 
 use super::envfile::EnvSet;
-use super::flags::{
-    is_nats_server_bin, nats_server_flags, parse_flags, split_words, wasmcloud_takes_value, Word,
-};
+use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, split_words, wasmcloud_takes_value, Word};
 use super::wasmcloud::{build_host, build_wadm, env_is_host, env_is_wadm, Decl};
 use super::yaml::{self, embedding_pieces, YKind, YNode};
-use super::{
-    image_repo, image_tag, is_nats_image, tag_major, ConfigRef, DeployFacts, Launch, ReadCx,
-    ServerFlags,
-};
+use super::{image_repo, image_tag, is_nats_image, tag_major, ConfigRef, DeployFacts, Launch, ReadCx, ServerFlags};
 use crate::diagnostic::Diagnostic;
 use crate::model::{LeafRemote, Listener, Origin};
 use crate::nats::include::{IncludeError, IncludeLoader, IncludeRequest, LoadedInclude};
@@ -138,20 +133,13 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     let (docs, err) = yaml::parse(&text, file);
     if let Some(e) = err {
         out.diagnostics.push(
-            Diagnostic::new(
-                "syntax-error",
-                e.span,
-                format!("invalid YAML: {}", e.message),
-            )
-            .with_label("the YAML parser stops here"),
+            Diagnostic::new("syntax-error", e.span, format!("invalid YAML: {}", e.message))
+                .with_label("the YAML parser stops here"),
         );
     }
     let folder = path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let is_kustomization = path.file_name().is_some_and(|n| {
-        n.to_string_lossy()
-            .to_ascii_lowercase()
-            .starts_with("kustomization.")
-    });
+    let is_kustomization =
+        path.file_name().is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().starts_with("kustomization."));
     for doc in &docs {
         if is_kustomization {
             read_kustomization(cx, doc, &folder, &mut out);
@@ -161,10 +149,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
         let meta = doc.get("metadata");
         let name_node = meta.and_then(|m| m.get("name"));
         let name = name_node.and_then(|n| n.as_str()).unwrap_or("").to_string();
-        let namespace = meta
-            .and_then(|m| m.get("namespace"))
-            .and_then(|n| n.as_str())
-            .map(str::to_string);
+        let namespace = meta.and_then(|m| m.get("namespace")).and_then(|n| n.as_str()).map(str::to_string);
         let span = name_node.map(|n| n.span).unwrap_or(doc.span);
         match kind {
             "ConfigMap" => {
@@ -183,10 +168,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
                         };
                         if is_nats_key(key, val) {
                             let display = format!("{}#{}/{}", cx.db.get(file).display, name, key);
-                            let emb = Embedding {
-                                parent: file,
-                                pieces: embedding_pieces(&text, v),
-                            };
+                            let emb = Embedding { parent: file, pieces: embedding_pieces(&text, v) };
                             let id = cx.db.add_embedded(display, val.to_string(), emb);
                             cm.configs.push((key.to_string(), id));
                         } else {
@@ -198,22 +180,9 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
             }
             "Service" => {
                 let spec = doc.get("spec");
-                let selector = spec
-                    .and_then(|s| s.get("selector"))
-                    .map(string_map)
-                    .unwrap_or_default();
-                let headless = spec
-                    .and_then(|s| s.get("clusterIP"))
-                    .and_then(|c| c.as_str())
-                    == Some("None");
-                out.kube.services.push(Service {
-                    file,
-                    namespace,
-                    name,
-                    folder: folder.clone(),
-                    selector,
-                    headless,
-                });
+                let selector = spec.and_then(|s| s.get("selector")).map(string_map).unwrap_or_default();
+                let headless = spec.and_then(|s| s.get("clusterIP")).and_then(|c| c.as_str()) == Some("None");
+                out.kube.services.push(Service { file, namespace, name, folder: folder.clone(), selector, headless });
             }
             "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Pod" | "Job" => {
                 if let Some(w) = read_workload(doc, kind, name, namespace, span, &folder, file) {
@@ -237,55 +206,33 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
 fn is_nats_key(key: &str, val: &str) -> bool {
     let k = key.to_ascii_lowercase();
     // NATS Streaming server configs embed server keys but are not run by nats-server.
-    if val
-        .lines()
-        .any(|l| l.trim_start().starts_with("streaming") && !l.starts_with(' '))
-    {
+    if val.lines().any(|l| l.trim_start().starts_with("streaming") && !l.starts_with(' ')) {
         return false;
     }
-    if k.ends_with(".yaml")
-        || k.ends_with(".yml")
-        || k.ends_with(".sh")
-        || k.ends_with(".json") && !val.contains('{')
-    {
+    if k.ends_with(".yaml") || k.ends_with(".yml") || k.ends_with(".sh") || k.ends_with(".json") && !val.contains('{') {
         return false;
     }
-    (k.ends_with(".conf") && crate::discover::looks_like_nats(val, 1))
-        || crate::discover::looks_like_nats(val, 2)
+    (k.ends_with(".conf") && crate::discover::looks_like_nats(val, 1)) || crate::discover::looks_like_nats(val, 2)
 }
 
 fn string_map(n: &YNode) -> BTreeMap<String, String> {
     n.entries()
         .into_iter()
-        .filter_map(|(k, v)| {
-            Some((
-                k.as_str()?.to_string(),
-                v.as_str().unwrap_or("").to_string(),
-            ))
-        })
+        .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str().unwrap_or("").to_string())))
         .collect()
 }
 
 fn read_kustomization(cx: &ReadCx, doc: &YNode, folder: &Path, out: &mut DeployFacts) {
     if let Some(ns) = doc.get("namespace").and_then(|n| n.as_str()) {
-        out.kube
-            .kustomize_ns
-            .push((folder.to_path_buf(), ns.to_string()));
+        out.kube.kustomize_ns.push((folder.to_path_buf(), ns.to_string()));
     }
-    for gen in doc
-        .get("configMapGenerator")
-        .map(|g| g.as_seq())
-        .unwrap_or(&[])
-    {
+    for gen in doc.get("configMapGenerator").map(|g| g.as_seq()).unwrap_or(&[]) {
         let Some(name) = gen.get("name").and_then(|n| n.as_str()) else {
             continue;
         };
         let mut cm = ConfigMap {
             file: doc.span.file,
-            namespace: gen
-                .get("namespace")
-                .and_then(|n| n.as_str())
-                .map(str::to_string),
+            namespace: gen.get("namespace").and_then(|n| n.as_str()).map(str::to_string),
             name: name.to_string(),
             folder: folder.to_path_buf(),
             configs: Vec::new(),
@@ -293,9 +240,7 @@ fn read_kustomization(cx: &ReadCx, doc: &YNode, folder: &Path, out: &mut DeployF
         };
         for f in gen.get("files").map(|f| f.as_seq()).unwrap_or(&[]) {
             let Some(spec) = f.as_str() else { continue };
-            let (key, rel) = spec
-                .split_once('=')
-                .unwrap_or_else(|| (spec.rsplit('/').next().unwrap_or(spec), spec));
+            let (key, rel) = spec.split_once('=').unwrap_or_else(|| (spec.rsplit('/').next().unwrap_or(spec), spec));
             let p = super::normalize_join(folder, rel);
             if let Some(id) = cx.load(&p) {
                 cm.configs.push((key.to_string(), id));
@@ -313,10 +258,9 @@ fn read_kustomization(cx: &ReadCx, doc: &YNode, folder: &Path, out: &mut DeployF
 fn words(node: Option<&YNode>, file: FileId) -> Vec<Word> {
     let Some(node) = node else { return Vec::new() };
     match &node.kind {
-        YKind::Seq(items) => items
-            .iter()
-            .filter_map(|i| i.as_str().map(|s| Spanned::new(s.to_string(), i.span)))
-            .collect(),
+        YKind::Seq(items) => {
+            items.iter().filter_map(|i| i.as_str().map(|s| Spanned::new(s.to_string(), i.span))).collect()
+        }
         YKind::Scalar(s, _) => split_words(s, file, node.span.start as usize),
         _ => Vec::new(),
     }
@@ -336,30 +280,18 @@ fn read_workload(
         (doc.get("metadata"), Some(spec))
     } else {
         let t = spec.get("template");
-        (
-            t.and_then(|t| t.get("metadata")),
-            t.and_then(|t| t.get("spec")),
-        )
+        (t.and_then(|t| t.get("metadata")), t.and_then(|t| t.get("spec")))
     };
     let pod_spec = pod_spec?;
     let replicas = match kind {
-        "Deployment" | "StatefulSet" | "ReplicaSet" => spec
-            .get("replicas")
-            .and_then(|r| r.as_i64())
-            .unwrap_or(1)
-            .max(0) as u32,
+        "Deployment" | "StatefulSet" | "ReplicaSet" => {
+            spec.get("replicas").and_then(|r| r.as_i64()).unwrap_or(1).max(0) as u32
+        }
         _ => 1,
     };
-    let labels = pod_meta
-        .and_then(|m| m.get("labels"))
-        .map(string_map)
-        .unwrap_or_default();
+    let labels = pod_meta.and_then(|m| m.get("labels")).map(string_map).unwrap_or_default();
     let mut containers = Vec::new();
-    for c in pod_spec
-        .get("containers")
-        .map(|c| c.as_seq())
-        .unwrap_or(&[])
-    {
+    for c in pod_spec.get("containers").map(|c| c.as_seq()).unwrap_or(&[]) {
         let cname = c.get("name");
         let mut env = Vec::new();
         for e in c.get("env").map(|e| e.as_seq()).unwrap_or(&[]) {
@@ -367,47 +299,35 @@ fn read_workload(
                 continue;
             };
             let (source, sp) = if let Some(v) = e.get("value") {
-                (
-                    EnvSource::Literal(v.as_str().unwrap_or("").to_string()),
-                    v.span,
-                )
+                (EnvSource::Literal(v.as_str().unwrap_or("").to_string()), v.span)
             } else if let Some(vf) = e.get("valueFrom") {
-                let s =
-                    if let Some(f) = vf.path(&["fieldRef", "fieldPath"]).and_then(|f| f.as_str()) {
-                        EnvSource::Field(f.to_string())
-                    } else if let Some(r) = vf.get("configMapKeyRef") {
-                        EnvSource::ConfigMapKey(
-                            r.get("name").and_then(|n| n.as_str()).unwrap_or("").into(),
-                            r.get("key").and_then(|n| n.as_str()).unwrap_or("").into(),
-                        )
-                    } else if let Some(r) = vf.get("secretKeyRef") {
-                        EnvSource::Secret(
-                            r.get("name").and_then(|n| n.as_str()).unwrap_or("").into(),
-                            r.get("key").and_then(|n| n.as_str()).unwrap_or("").into(),
-                        )
-                    } else {
-                        continue;
-                    };
+                let s = if let Some(f) = vf.path(&["fieldRef", "fieldPath"]).and_then(|f| f.as_str()) {
+                    EnvSource::Field(f.to_string())
+                } else if let Some(r) = vf.get("configMapKeyRef") {
+                    EnvSource::ConfigMapKey(
+                        r.get("name").and_then(|n| n.as_str()).unwrap_or("").into(),
+                        r.get("key").and_then(|n| n.as_str()).unwrap_or("").into(),
+                    )
+                } else if let Some(r) = vf.get("secretKeyRef") {
+                    EnvSource::Secret(
+                        r.get("name").and_then(|n| n.as_str()).unwrap_or("").into(),
+                        r.get("key").and_then(|n| n.as_str()).unwrap_or("").into(),
+                    )
+                } else {
+                    continue;
+                };
                 (s, vf.span)
             } else {
                 (EnvSource::Literal(String::new()), e.span)
             };
-            env.push(EnvEntry {
-                name: n.to_string(),
-                source,
-                span: sp,
-            });
+            env.push(EnvEntry { name: n.to_string(), source, span: sp });
         }
         let env_from = c
             .get("envFrom")
             .map(|e| e.as_seq())
             .unwrap_or(&[])
             .iter()
-            .filter_map(|e| {
-                e.path(&["configMapRef", "name"])
-                    .and_then(|n| n.as_str())
-                    .map(str::to_string)
-            })
+            .filter_map(|e| e.path(&["configMapRef", "name"]).and_then(|n| n.as_str()).map(str::to_string))
             .collect();
         let mounts = c
             .get("volumeMounts")
@@ -418,19 +338,13 @@ fn read_workload(
                 Some((
                     m.get("name")?.as_str()?.to_string(),
                     m.get("mountPath")?.as_str()?.to_string(),
-                    m.get("subPath")
-                        .and_then(|s| s.as_str())
-                        .map(str::to_string),
+                    m.get("subPath").and_then(|s| s.as_str()).map(str::to_string),
                 ))
             })
             .collect();
         containers.push(Container {
             name: cname.and_then(|n| n.as_str()).unwrap_or("").to_string(),
-            image: c
-                .get("image")
-                .and_then(|i| i.as_str())
-                .unwrap_or("")
-                .to_string(),
+            image: c.get("image").and_then(|i| i.as_str()).unwrap_or("").to_string(),
             span: cname.map(|n| n.span).unwrap_or(c.span),
             command: words(c.get("command"), file),
             args: words(c.get("args"), file),
@@ -445,10 +359,7 @@ fn read_workload(
         .unwrap_or(&[])
         .iter()
         .filter_map(|v| {
-            Some((
-                v.get("name")?.as_str()?.to_string(),
-                v.path(&["configMap", "name"])?.as_str()?.to_string(),
-            ))
+            Some((v.get("name")?.as_str()?.to_string(), v.path(&["configMap", "name"])?.as_str()?.to_string()))
         })
         .collect();
     Some(Workload {
@@ -460,10 +371,7 @@ fn read_workload(
         span,
         replicas,
         labels,
-        service_name: spec
-            .get("serviceName")
-            .and_then(|s| s.as_str())
-            .map(str::to_string),
+        service_name: spec.get("serviceName").and_then(|s| s.as_str()).map(str::to_string),
         containers,
         volumes,
     })
@@ -483,12 +391,7 @@ fn namespace_of(own: &Option<String>, folder: &Path, kust: &[(PathBuf, String)])
 
 /// DNS names of a Service in `ns`.
 pub fn service_names(svc: &str, ns: &str) -> Vec<String> {
-    vec![
-        svc.to_string(),
-        format!("{svc}.{ns}"),
-        format!("{svc}.{ns}.svc"),
-        format!("{svc}.{ns}.svc.cluster.local"),
-    ]
+    vec![svc.to_string(), format!("{svc}.{ns}"), format!("{svc}.{ns}.svc"), format!("{svc}.{ns}.svc.cluster.local")]
 }
 
 /// Reads includes of an embedded config from its ConfigMap's other keys (they share the mount folder).
@@ -501,11 +404,7 @@ pub struct ConfigMapLoader {
 impl IncludeLoader for ConfigMapLoader {
     fn load(&self, db: &SourceDb, req: &IncludeRequest) -> Result<LoadedInclude, IncludeError> {
         let _ = db;
-        let name = req
-            .resolved
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = req.resolved.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         if req.resolved.parent() == Some(self.dir.as_path()) {
             if let Some((k, f)) = self.keys.iter().find(|(k, _)| *k == name) {
                 return Ok(LoadedInclude {
@@ -515,9 +414,7 @@ impl IncludeLoader for ConfigMapLoader {
                 });
             }
         }
-        Err(IncludeError {
-            reason: format!("open {}: no such file or directory", req.resolved.display()),
-        })
+        Err(IncludeError { reason: format!("open {}: no such file or directory", req.resolved.display()) })
     }
 }
 
@@ -531,10 +428,8 @@ pub fn link(db: &SourceDb, docs: &KubeDocs, out: &mut DeployFacts) {
         // Includes between keys of one ConfigMap.
         if !cm.configs.is_empty() {
             let dir = PathBuf::from(format!("/configmap/{}", cm.name));
-            let loader: Arc<dyn IncludeLoader> = Arc::new(ConfigMapLoader {
-                dir: dir.clone(),
-                keys: cm.configs.clone(),
-            });
+            let loader: Arc<dyn IncludeLoader> =
+                Arc::new(ConfigMapLoader { dir: dir.clone(), keys: cm.configs.clone() });
             for (k, f) in &cm.configs {
                 if db.get(*f).embedding.is_some() {
                     out.embedded.push(*f);
@@ -546,54 +441,35 @@ pub fn link(db: &SourceDb, docs: &KubeDocs, out: &mut DeployFacts) {
     for w in &docs.workloads {
         let ns = namespace_of(&w.namespace, &w.folder, kust);
         let locality = format!("k8s:{ns}/{}/{}", w.kind, w.name);
-        let origin = Origin::Kubernetes {
-            namespace: ns.clone(),
-            kind: w.kind.clone(),
-            name: w.name.clone(),
-        };
+        let origin = Origin::Kubernetes { namespace: ns.clone(), kind: w.kind.clone(), name: w.name.clone() };
         let mut hostnames = Vec::new();
         for s in &docs.services {
             let sns = namespace_of(&s.namespace, &s.folder, kust);
             if sns != ns
                 || s.selector.is_empty()
                 || !s.selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
-                || !(s.file == w.file
-                    || s.folder.starts_with(&w.folder)
-                    || w.folder.starts_with(&s.folder))
+                || !(s.file == w.file || s.folder.starts_with(&w.folder) || w.folder.starts_with(&s.folder))
             {
                 continue;
             }
             hostnames.extend(service_names(&s.name, &ns));
-            if s.headless
-                && w.kind == "StatefulSet"
-                && w.service_name.as_deref() == Some(s.name.as_str())
-            {
+            if s.headless && w.kind == "StatefulSet" && w.service_name.as_deref() == Some(s.name.as_str()) {
                 for i in 0..w.replicas.max(1) {
                     hostnames.extend(service_names(&format!("{}-{i}.{}", w.name, s.name), &ns));
                 }
             }
         }
         hostnames.push(w.name.clone());
-        let pod_name = if w.kind == "StatefulSet" {
-            format!("{}-0", w.name)
-        } else {
-            w.name.clone()
-        };
+        let pod_name = if w.kind == "StatefulSet" { format!("{}-0", w.name) } else { w.name.clone() };
         for c in &w.containers {
             let env = container_env(c, w, &cms, &ns, &pod_name);
             let expand = |ws: &[Word]| -> Vec<Word> {
-                ws.iter()
-                    .map(|x| Spanned::new(expand_k8s(&x.value, &env), x.span))
-                    .collect()
+                ws.iter().map(|x| Spanned::new(expand_k8s(&x.value, &env), x.span)).collect()
             };
             let mut argv = expand(&c.command);
             argv.extend(expand(&c.args));
             let nats_pos = argv.iter().position(|x| is_nats_server_bin(&x.value));
-            let label = if w.containers.len() > 1 {
-                format!("{}/{}", w.name, c.name)
-            } else {
-                w.name.clone()
-            };
+            let label = if w.containers.len() > 1 { format!("{}/{}", w.name, c.name) } else { w.name.clone() };
             // `-sl` (signal) invocations (preStop hooks) and the config reloader are not servers.
             if is_nats_image(&c.image) || nats_pos.is_some() {
                 let args: Vec<Word> = match nats_pos {
@@ -602,15 +478,9 @@ pub fn link(db: &SourceDb, docs: &KubeDocs, out: &mut DeployFacts) {
                     None => argv.clone(),
                 };
                 let flags = nats_server_flags(&args);
-                let config_path =
-                    flags
-                        .config_arg
-                        .as_ref()
-                        .map(|c| c.value.clone())
-                        .or_else(|| {
-                            (c.command.is_empty() && c.args.is_empty())
-                                .then(|| "/etc/nats/nats-server.conf".to_string())
-                        });
+                let config_path = flags.config_arg.as_ref().map(|c| c.value.clone()).or_else(|| {
+                    (c.command.is_empty() && c.args.is_empty()).then(|| "/etc/nats/nats-server.conf".to_string())
+                });
                 let config = match &config_path {
                     Some(p) => match mount_lookup(c, w, &cms, &ns, p) {
                         Some(id) => {
@@ -641,13 +511,8 @@ pub fn link(db: &SourceDb, docs: &KubeDocs, out: &mut DeployFacts) {
                 continue;
             }
             let repo = image_repo(&c.image);
-            let decl = Decl {
-                label,
-                origin: origin.clone(),
-                span: c.span,
-                locality: locality.clone(),
-                replicas: w.replicas,
-            };
+            let decl =
+                Decl { label, origin: origin.clone(), span: c.span, locality: locality.clone(), replicas: w.replicas };
             let (flags, _) = parse_flags(&argv, &wasmcloud_takes_value);
             let is_wadm = repo.ends_with("wadm") || (env_is_wadm(&env) && !env_is_host(&env));
             let is_host = !is_wadm
@@ -655,14 +520,11 @@ pub fn link(db: &SourceDb, docs: &KubeDocs, out: &mut DeployFacts) {
                     || repo.ends_with("wasmcloud_host")
                     || repo == "wasmcloud"
                     || env_is_host(&env)
-                    || argv
-                        .first()
-                        .is_some_and(|a| a.value.rsplit('/').next() == Some("wasmcloud")));
+                    || argv.first().is_some_and(|a| a.value.rsplit('/').next() == Some("wasmcloud")));
             if is_wadm {
                 out.wadms.push(build_wadm(&decl, &env, &flags));
             } else if is_host && !is_v2_runtime(&argv) {
-                let legacy =
-                    tag_major(&image_tag(&c.image)) == Some(0) || repo.ends_with("wasmcloud_host");
+                let legacy = tag_major(&image_tag(&c.image)) == Some(0) || repo.ends_with("wasmcloud_host");
                 out.hosts.push(build_host(&decl, &env, &flags, legacy));
             }
         }
@@ -675,9 +537,7 @@ pub fn link(db: &SourceDb, docs: &KubeDocs, out: &mut DeployFacts) {
 
 /// wasmCloud 2.x `wash host` runtimes have no lattice or JetStream domain setting.
 fn is_v2_runtime(argv: &[Word]) -> bool {
-    argv.iter().any(|a| {
-        a.value.starts_with("--scheduler-nats-url") || a.value.starts_with("--data-nats-url")
-    })
+    argv.iter().any(|a| a.value.starts_with("--scheduler-nats-url") || a.value.starts_with("--data-nats-url"))
 }
 
 type CmIndex<'a> = HashMap<(String, String), Vec<&'a ConfigMap>>;
@@ -690,29 +550,14 @@ fn nearest<'a>(cms: &CmIndex<'a>, ns: &str, name: &str, w: &Workload) -> Option<
         return Some(cm);
     }
     let shared = |cm: &ConfigMap| -> usize {
-        cm.folder
-            .components()
-            .zip(w.folder.components())
-            .take_while(|(a, b)| a == b)
-            .count()
+        cm.folder.components().zip(w.folder.components()).take_while(|(a, b)| a == b).count()
     };
-    let best = list.iter().copied().max_by_key(|cm| {
-        (
-            shared(cm),
-            std::cmp::Reverse(cm.folder.components().count()),
-        )
-    })?;
+    let best = list.iter().copied().max_by_key(|cm| (shared(cm), std::cmp::Reverse(cm.folder.components().count())))?;
     (best.folder.starts_with(&w.folder) || w.folder.starts_with(&best.folder)).then_some(best)
 }
 
 /// The file a container sees at `path` through its ConfigMap volume mounts.
-fn mount_lookup(
-    c: &Container,
-    w: &Workload,
-    cms: &CmIndex,
-    ns: &str,
-    path: &str,
-) -> Option<FileId> {
+fn mount_lookup(c: &Container, w: &Workload, cms: &CmIndex, ns: &str, path: &str) -> Option<FileId> {
     for (vol, mount, sub) in &c.mounts {
         let Some((_, cm_name)) = w.volumes.iter().find(|(v, _)| v == vol) else {
             continue;
@@ -751,10 +596,9 @@ fn container_env(c: &Container, w: &Workload, cms: &CmIndex, ns: &str, pod: &str
             EnvSource::Field(f) if f == "metadata.name" => pod.to_string(),
             EnvSource::Field(f) if f == "metadata.namespace" => ns.to_string(),
             EnvSource::Field(_) => String::new(),
-            EnvSource::ConfigMapKey(cm, key) => nearest(cms, ns, cm, w)
-                .and_then(|m| m.values.get(key))
-                .map(|v| v.value.clone())
-                .unwrap_or_default(),
+            EnvSource::ConfigMapKey(cm, key) => {
+                nearest(cms, ns, cm, w).and_then(|m| m.values.get(key)).map(|v| v.value.clone()).unwrap_or_default()
+            }
             EnvSource::Secret(s, k) => format!("secret:{s}/{k}"),
         };
         env.push(e.name.clone(), value, e.span);
@@ -809,24 +653,12 @@ fn operator_host(hc: &HostConfig, ns: &str, out: &mut DeployFacts) {
             None => Spanned::new(default.to_string(), hc.span),
         }
     };
-    let daemonset = spec
-        .and_then(|s| s.path(&["schedulingOptions", "daemonset"]))
-        .and_then(|d| d.as_bool())
-        == Some(true);
-    let replicas = if daemonset {
-        1
-    } else {
-        get("hostReplicas")
-            .and_then(|r| r.as_i64())
-            .unwrap_or(1)
-            .max(0) as u32
-    };
+    let daemonset =
+        spec.and_then(|s| s.path(&["schedulingOptions", "daemonset"])).and_then(|d| d.as_bool()) == Some(true);
+    let replicas = if daemonset { 1 } else { get("hostReplicas").and_then(|r| r.as_i64()).unwrap_or(1).max(0) as u32 };
     let locality = format!("k8s:{ns}/WasmCloudHostConfig/{}", hc.name);
-    let origin = Origin::Kubernetes {
-        namespace: ns.to_string(),
-        kind: "WasmCloudHostConfig".into(),
-        name: hc.name.clone(),
-    };
+    let origin =
+        Origin::Kubernetes { namespace: ns.to_string(), kind: "WasmCloudHostConfig".into(), name: hc.name.clone() };
     let mut env = EnvSet::default();
     let lattice = spanned("lattice", "default");
     env.push("WASMCLOUD_LATTICE", lattice.value.clone(), lattice.span);
@@ -834,33 +666,22 @@ fn operator_host(hc: &HostConfig, ns: &str, out: &mut DeployFacts) {
     env.push("WASMCLOUD_JS_DOMAIN", js.value.clone(), js.span);
     env.push("WASMCLOUD_NATS_HOST", "127.0.0.1", hc.span);
     env.push("WASMCLOUD_NATS_PORT", "4222", hc.span);
-    if let Some(p) =
-        get("controlTopicPrefix").and_then(|n| n.as_str().map(|v| (v.to_string(), n.span)))
-    {
+    if let Some(p) = get("controlTopicPrefix").and_then(|n| n.as_str().map(|v| (v.to_string(), n.span))) {
         env.push("WASMCLOUD_CTL_TOPIC_PREFIX", p.0, p.1);
     }
-    let decl = Decl {
-        label: hc.name.clone(),
-        origin: origin.clone(),
-        span: hc.span,
-        locality: locality.clone(),
-        replicas,
-    };
+    let decl =
+        Decl { label: hc.name.clone(), origin: origin.clone(), span: hc.span, locality: locality.clone(), replicas };
     let mut host = build_host(&decl, &env, &[], false);
     host.ctl.defaulted = true;
     host.rpc.defaulted = true;
-    let secret = get("secretName").and_then(|n| {
-        n.as_str()
-            .map(|v| Spanned::new(format!("secret:{v}/nats.creds"), n.span))
-    });
+    let secret =
+        get("secretName").and_then(|n| n.as_str().map(|v| Spanned::new(format!("secret:{v}/nats.creds"), n.span)));
     host.credentials = secret.clone();
     out.hosts.push(host);
 
     let leaf_domain = spanned("leafNodeDomain", "leaf");
     let address = spanned("natsAddress", "nats://nats.default.svc.cluster.local");
-    let port = get("natsLeafnodePort")
-        .and_then(|n| n.as_i64())
-        .unwrap_or(7422);
+    let port = get("natsLeafnodePort").and_then(|n| n.as_i64()).unwrap_or(7422);
     let url = format!("{}:{port}", address.value.trim_end_matches('/'));
     let flags = ServerFlags {
         jetstream: Some(Spanned::new(true, hc.span)),
@@ -897,15 +718,10 @@ mod tests {
     use super::*;
 
     fn read_dir(rel: &str) -> (SourceDb, DeployFacts) {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/deploy")
-            .join(rel);
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deploy").join(rel);
         let db = SourceDb::new(root.clone());
         let mut facts = DeployFacts::default();
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(&root)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
         paths.sort();
         for p in paths {
             if p.extension().is_some_and(|e| e == "yaml") {
@@ -923,26 +739,16 @@ mod tests {
         let (db, facts) = read_dir("kube");
         assert!(facts.diagnostics.is_empty(), "{:?}", facts.diagnostics);
         let nats = facts.launches.iter().find(|l| l.label == "nats").unwrap();
-        let ConfigRef::Embedded(id) = nats.config else {
-            panic!("{:?}", nats.config)
-        };
+        let ConfigRef::Embedded(id) = nats.config else { panic!("{:?}", nats.config) };
         // the embedded text maps back into the YAML file
         let text = db.get(id).text.clone();
         let off = text.find("domain").unwrap();
         let loc = db.locate(Span::new(id, off, off + 6));
-        assert_eq!(
-            (loc.path.as_str(), loc.line, loc.column),
-            ("nats.yaml", 12, 7)
-        );
+        assert_eq!((loc.path.as_str(), loc.line, loc.column), ("nats.yaml", 12, 7));
         assert_eq!(nats.replicas, 3);
-        assert!(nats
-            .hostnames
-            .contains(&"nats.prod.svc.cluster.local".to_string()));
+        assert!(nats.hostnames.contains(&"nats.prod.svc.cluster.local".to_string()));
         assert!(nats.hostnames.contains(&"nats-1.nats-headless".to_string()));
-        assert_eq!(
-            nats.env.get("SERVER_NAME").map(String::as_str),
-            Some("nats-0")
-        );
+        assert_eq!(nats.env.get("SERVER_NAME").map(String::as_str), Some("nats-0"));
         assert_eq!(nats.locality, "k8s:prod/StatefulSet/nats");
 
         let host = facts.hosts.iter().find(|h| h.label == "wasmcloud").unwrap();
@@ -954,24 +760,13 @@ mod tests {
         assert_eq!(w.servers[0].host.value, "nats.prod");
 
         // operator: host + sidecar
-        let op = facts
-            .hosts
-            .iter()
-            .find(|h| h.label == "edge-hosts")
-            .unwrap();
+        let op = facts.hosts.iter().find(|h| h.label == "edge-hosts").unwrap();
         assert_eq!(op.js_domain.as_ref().unwrap().value, "default");
         assert_eq!(op.ctl.host.value, "127.0.0.1");
         assert_eq!(op.replicas, 3);
-        let side = facts
-            .launches
-            .iter()
-            .find(|l| l.label == "edge-hosts-nats-sidecar")
-            .unwrap();
+        let side = facts.launches.iter().find(|l| l.label == "edge-hosts-nats-sidecar").unwrap();
         assert_eq!(side.flags.js_domain.as_ref().unwrap().value, "custom-leaf");
-        assert_eq!(
-            side.flags.leaf_remotes[0].urls[0].value,
-            "nats://nats.default.svc.cluster.local:7422"
-        );
+        assert_eq!(side.flags.leaf_remotes[0].urls[0].value, "nats://nats.default.svc.cluster.local:7422");
         assert_eq!(side.locality, op.locality);
     }
 

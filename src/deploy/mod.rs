@@ -97,11 +97,7 @@ pub struct DeployFacts {
     /// Kubernetes objects, joined across files by [`kube::link`].
     pub kube: kube::KubeDocs,
     /// Embedded configs that need their own include loader and config path (ConfigMap siblings).
-    pub include_loaders: Vec<(
-        FileId,
-        PathBuf,
-        std::sync::Arc<dyn crate::nats::include::IncludeLoader>,
-    )>,
+    pub include_loaders: Vec<(FileId, PathBuf, std::sync::Arc<dyn crate::nats::include::IncludeLoader>)>,
 }
 
 /// DNS names a Kubernetes Service gives to the pods of a workload.
@@ -138,9 +134,7 @@ pub fn image_repo(image: &str) -> String {
         None => no_digest,
     };
     let mut parts: Vec<&str> = repo.split('/').collect();
-    if parts.len() > 1
-        && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost")
-    {
+    if parts.len() > 1 && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost") {
         parts.remove(0);
     }
     if parts.first() == Some(&"library") {
@@ -168,11 +162,7 @@ pub fn is_nats_image(image: &str) -> bool {
 
 /// Major version of an image tag (`0.81.0` → 0, `v1.2` → 1), `None` for `latest` or non-numeric tags.
 pub fn tag_major(tag: &str) -> Option<u32> {
-    tag.trim_start_matches('v')
-        .split(['.', '-'])
-        .next()?
-        .parse()
-        .ok()
+    tag.trim_start_matches('v').split(['.', '-']).next()?.parse().ok()
 }
 
 /// What readers may use: the source db (to register files they read, e.g. `env_file:`) and the scan root.
@@ -220,20 +210,12 @@ pub fn normalize_join(base: &std::path::Path, rel: &str) -> PathBuf {
 
 /// Maps a path inside a container to a file of the tree through bind mounts `(host source, container target)`;
 /// `base` is the folder host sources are relative to.
-pub fn resolve_mount(
-    base: &std::path::Path,
-    mounts: &[(String, String)],
-    inner: &str,
-) -> Option<PathBuf> {
+pub fn resolve_mount(base: &std::path::Path, mounts: &[(String, String)], inner: &str) -> Option<PathBuf> {
     let inner = inner.trim_end_matches('/');
     let mut best: Option<(usize, PathBuf)> = None;
     for (src, dst) in mounts {
         let dst = dst.trim_end_matches('/');
-        let rest = if inner == dst {
-            Some("")
-        } else {
-            inner.strip_prefix(dst).and_then(|r| r.strip_prefix('/'))
-        };
+        let rest = if inner == dst { Some("") } else { inner.strip_prefix(dst).and_then(|r| r.strip_prefix('/')) };
         if let Some(rest) = rest {
             let mut p = normalize_join(base, src);
             if !rest.is_empty() {
@@ -248,12 +230,7 @@ pub fn resolve_mount(
 }
 
 /// Reads one deployment file of the given kind.
-pub fn read(
-    cx: &ReadCx,
-    file: FileId,
-    path: &std::path::Path,
-    kind: crate::discover::FileKind,
-) -> DeployFacts {
+pub fn read(cx: &ReadCx, file: FileId, path: &std::path::Path, kind: crate::discover::FileKind) -> DeployFacts {
     use crate::discover::FileKind;
     match kind {
         FileKind::Compose => compose::read(cx, file, path),
@@ -271,10 +248,7 @@ mod tests {
 
     #[test]
     fn image_names() {
-        assert_eq!(
-            image_repo("ghcr.io/wasmcloud/wadm:latest"),
-            "wasmcloud/wadm"
-        );
+        assert_eq!(image_repo("ghcr.io/wasmcloud/wadm:latest"), "wasmcloud/wadm");
         assert_eq!(image_repo("nats:2.10-alpine"), "nats");
         assert_eq!(image_repo("docker.io/library/nats"), "nats");
         assert!(is_nats_image("nats:2.9.16-alpine"));

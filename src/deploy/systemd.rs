@@ -6,9 +6,7 @@
 //! keep them). A unit's locality is its folder, like the config files next to it.
 
 use super::envfile::{parse_env_text, EnvSet};
-use super::flags::{
-    is_nats_server_bin, nats_server_flags, parse_flags, split_words, wasmcloud_takes_value, Word,
-};
+use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, split_words, wasmcloud_takes_value, Word};
 use super::wasmcloud::{build_host, build_wadm, env_is_host, env_is_wadm, Decl};
 use super::{ConfigRef, DeployFacts, Launch, ReadCx};
 use crate::model::Origin;
@@ -40,10 +38,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     let src = cx.db.get(file);
     let text = src.text.clone();
     let dir = path.parent().unwrap_or(Path::new("."));
-    let unit = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let unit = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let locality = folder_locality(&src.display);
     let mut env = EnvSet::default();
     let mut exec: Option<(Vec<Word>, Span)> = None;
@@ -124,23 +119,12 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
         });
         return out;
     }
-    let decl = Decl {
-        label: unit.trim_end_matches(".service").to_string(),
-        origin,
-        span,
-        locality,
-        replicas: 1,
-    };
+    let decl = Decl { label: unit.trim_end_matches(".service").to_string(), origin, span, locality, replicas: 1 };
     let (flags, _) = parse_flags(&argv[1..], &wasmcloud_takes_value);
     if base_name == "wadm" || (env_is_wadm(&env) && !env_is_host(&env)) {
         out.wadms.push(build_wadm(&decl, &env, &flags));
     } else if base_name == "wasmcloud" || base_name == "wasmcloud_host" || env_is_host(&env) {
-        out.hosts.push(build_host(
-            &decl,
-            &env,
-            &flags,
-            base_name == "wasmcloud_host",
-        ));
+        out.hosts.push(build_host(&decl, &env, &flags, base_name == "wasmcloud_host"));
     }
     out
 }

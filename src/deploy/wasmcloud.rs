@@ -36,9 +36,7 @@ const HOST_VARS: &[&str] = &[
 
 /// True when `env` configures a wasmCloud host.
 pub fn env_is_host(env: &EnvSet) -> bool {
-    env.vars
-        .iter()
-        .any(|v| HOST_VARS.contains(&v.name.as_str()))
+    env.vars.iter().any(|v| HOST_VARS.contains(&v.name.as_str()))
 }
 
 /// True when `env` configures wadm.
@@ -48,20 +46,14 @@ pub fn env_is_wadm(env: &EnvSet) -> bool {
 
 /// A value from a flag (any of `names`) or, failing that, an environment variable (any of `vars`).
 fn setting(flags: &[Flag], names: &[&str], env: &EnvSet, vars: &[&str]) -> Option<Spanned<String>> {
-    if let Some(f) = flags
-        .iter()
-        .rev()
-        .find(|f| names.contains(&f.name.as_str()))
-    {
+    if let Some(f) = flags.iter().rev().find(|f| names.contains(&f.name.as_str())) {
         if let Some(v) = &f.value {
             if !v.value.is_empty() {
                 return Some(v.clone());
             }
         }
     }
-    vars.iter()
-        .find_map(|n| env.value(n))
-        .map(|v| Spanned::new(v.value.clone(), v.span))
+    vars.iter().find_map(|n| env.value(n)).map(|v| Spanned::new(v.value.clone(), v.span))
 }
 
 /// Strips a `nats://`/`tls://` scheme and userinfo: `nats://u:p@h:4222` → `h:4222`.
@@ -77,71 +69,37 @@ pub fn split_host_port(s: &str) -> (String, Option<u16>) {
     let s = strip_url(s);
     if let Some(rest) = s.strip_prefix('[') {
         if let Some((h, p)) = rest.split_once(']') {
-            return (
-                h.to_string(),
-                p.strip_prefix(':').and_then(|p| p.parse().ok()),
-            );
+            return (h.to_string(), p.strip_prefix(':').and_then(|p| p.parse().ok()));
         }
     }
     match s.rsplit_once(':') {
-        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty() => {
-            (h.to_string(), p.parse().ok())
-        }
+        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty() => (h.to_string(), p.parse().ok()),
         _ => (s.to_string(), None),
     }
 }
 
-fn endpoint(
-    host: Option<Spanned<String>>,
-    port: Option<Spanned<String>>,
-    fallback: &Endpoint,
-) -> Endpoint {
+fn endpoint(host: Option<Spanned<String>>, port: Option<Spanned<String>>, fallback: &Endpoint) -> Endpoint {
     let (host_v, host_d) = match host {
         Some(h) => (Spanned::new(strip_url(&h.value).to_string(), h.span), false),
         None => (fallback.host.clone(), fallback.defaulted),
     };
-    let (port_v, port_d) = match port.and_then(|p| {
-        p.value
-            .trim()
-            .parse::<u16>()
-            .ok()
-            .map(|n| Spanned::new(n, p.span))
-    }) {
+    let (port_v, port_d) = match port.and_then(|p| p.value.trim().parse::<u16>().ok().map(|n| Spanned::new(n, p.span)))
+    {
         Some(p) => (p, false),
         None => (fallback.port.clone(), fallback.defaulted),
     };
-    Endpoint {
-        host: host_v,
-        port: port_v,
-        defaulted: host_d && port_d,
-    }
+    Endpoint { host: host_v, port: port_v, defaulted: host_d && port_d }
 }
 
 /// Builds a host. `legacy` accepts pre-1.0 names (`NATS_HOST`, `WASMCLOUD_LATTICE_PREFIX` as lattice).
 pub fn build_host(decl: &Decl, env: &EnvSet, flags: &[Flag], legacy: bool) -> Host {
-    let lattice_vars: &[&str] = if legacy {
-        &["WASMCLOUD_LATTICE", "WASMCLOUD_LATTICE_PREFIX"]
-    } else {
-        &["WASMCLOUD_LATTICE"]
-    };
+    let lattice_vars: &[&str] =
+        if legacy { &["WASMCLOUD_LATTICE", "WASMCLOUD_LATTICE_PREFIX"] } else { &["WASMCLOUD_LATTICE"] };
     let lattice = setting(flags, &["x", "lattice"], env, lattice_vars)
         .unwrap_or_else(|| Spanned::new("default".to_string(), decl.span));
-    let js_domain = setting(
-        flags,
-        &["js-domain", "wasmcloud-js-domain"],
-        env,
-        &["WASMCLOUD_JS_DOMAIN"],
-    );
-    let host_vars: &[&str] = if legacy {
-        &["WASMCLOUD_NATS_HOST", "NATS_HOST"]
-    } else {
-        &["WASMCLOUD_NATS_HOST"]
-    };
-    let port_vars: &[&str] = if legacy {
-        &["WASMCLOUD_NATS_PORT", "NATS_PORT"]
-    } else {
-        &["WASMCLOUD_NATS_PORT"]
-    };
+    let js_domain = setting(flags, &["js-domain", "wasmcloud-js-domain"], env, &["WASMCLOUD_JS_DOMAIN"]);
+    let host_vars: &[&str] = if legacy { &["WASMCLOUD_NATS_HOST", "NATS_HOST"] } else { &["WASMCLOUD_NATS_HOST"] };
+    let port_vars: &[&str] = if legacy { &["WASMCLOUD_NATS_PORT", "NATS_PORT"] } else { &["WASMCLOUD_NATS_PORT"] };
     let default = Endpoint {
         host: Spanned::new("127.0.0.1".to_string(), decl.span),
         port: Spanned::new(4222, decl.span),
@@ -163,14 +121,9 @@ pub fn build_host(decl: &Decl, env: &EnvSet, flags: &[Flag], legacy: bool) -> Ho
         &nats,
     );
     let credentials = credential(flags, env, "ctl").or_else(|| credential(flags, env, "nats"));
-    let ctl_topic_prefix = setting(
-        flags,
-        &["ctl-topic-prefix"],
-        env,
-        &["WASMCLOUD_CTL_TOPIC_PREFIX"],
-    )
-    .map(|s| s.value)
-    .unwrap_or_else(|| "wasmbus.ctl".into());
+    let ctl_topic_prefix = setting(flags, &["ctl-topic-prefix"], env, &["WASMCLOUD_CTL_TOPIC_PREFIX"])
+        .map(|s| s.value)
+        .unwrap_or_else(|| "wasmbus.ctl".into());
     Host {
         id: HostId(0),
         label: decl.label.clone(),
@@ -192,12 +145,7 @@ pub fn build_host(decl: &Decl, env: &EnvSet, flags: &[Flag], legacy: bool) -> Ho
 /// variable or flag name (never the secret itself).
 fn credential(flags: &[Flag], env: &EnvSet, which: &str) -> Option<Spanned<String>> {
     let up = which.to_ascii_uppercase();
-    if let Some(c) = setting(
-        flags,
-        &[&format!("{which}-creds")],
-        env,
-        &[&format!("WASMCLOUD_{up}_CREDS")],
-    ) {
+    if let Some(c) = setting(flags, &[&format!("{which}-creds")], env, &[&format!("WASMCLOUD_{up}_CREDS")]) {
         return Some(c);
     }
     for kind in ["JWT", "SEED"] {
@@ -234,12 +182,11 @@ pub fn build_wadm(decl: &Decl, env: &EnvSet, flags: &[Flag]) -> Wadm {
             defaulted: true,
         }],
     };
-    let credentials =
-        setting(flags, &["nats-creds-file"], env, &["WADM_NATS_CREDS_FILE"]).or_else(|| {
-            ["WADM_NATS_JWT", "WADM_NATS_NKEY"]
-                .iter()
-                .find_map(|n| env.value(n).map(|v| Spanned::new(n.to_string(), v.span)))
-        });
+    let credentials = setting(flags, &["nats-creds-file"], env, &["WADM_NATS_CREDS_FILE"]).or_else(|| {
+        ["WADM_NATS_JWT", "WADM_NATS_NKEY"]
+            .iter()
+            .find_map(|n| env.value(n).map(|v| Spanned::new(n.to_string(), v.span)))
+    });
     Wadm {
         label: decl.label.clone(),
         origin: decl.origin.clone(),
@@ -297,10 +244,7 @@ mod tests {
         let mut env = EnvSet::default();
         env.push("NATS_HOST", "nats-leaf-a", sp(1));
         env.push("WASMCLOUD_LATTICE_PREFIX", "east", sp(2));
-        assert_eq!(
-            build_host(&decl(), &env, &[], false).ctl.host.value,
-            "127.0.0.1"
-        );
+        assert_eq!(build_host(&decl(), &env, &[], false).ctl.host.value, "127.0.0.1");
         let h = build_host(&decl(), &env, &[], true);
         assert_eq!(h.ctl.host.value, "nats-leaf-a");
         assert_eq!(h.lattice.value, "east");
@@ -313,14 +257,8 @@ mod tests {
         env.push("WADM_JETSTREAM_DOMAIN", "default", sp(5));
         let w = build_wadm(&decl(), &env, &[]);
         assert_eq!(w.servers.len(), 2);
-        assert_eq!(
-            (w.servers[0].host.value.as_str(), w.servers[0].port.value),
-            ("a", 4223)
-        );
-        assert_eq!(
-            (w.servers[1].host.value.as_str(), w.servers[1].port.value),
-            ("b", 4222)
-        );
+        assert_eq!((w.servers[0].host.value.as_str(), w.servers[0].port.value), ("a", 4223));
+        assert_eq!((w.servers[1].host.value.as_str(), w.servers[1].port.value), ("b", 4222));
         assert_eq!(w.js_domain.unwrap().value, "default");
         let w = build_wadm(&decl(), &EnvSet::default(), &[]);
         assert!(w.servers[0].defaulted);

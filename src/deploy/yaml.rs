@@ -80,9 +80,7 @@ impl YNode {
     /// The scalar text (any scalar style); `None` for collections and for YAML null (`~`, `null`, empty).
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
-            YKind::Scalar(s, Style::Plain)
-                if s.is_empty() || s == "~" || s == "null" || s == "Null" || s == "NULL" =>
-            {
+            YKind::Scalar(s, Style::Plain) if s.is_empty() || s == "~" || s == "null" || s == "Null" || s == "NULL" => {
                 None
             }
             YKind::Scalar(s, _) => Some(s),
@@ -158,29 +156,18 @@ pub struct YamlError {
 /// Parses every document of `text`. Documents before a syntax error are kept.
 pub fn parse(text: &str, file: FileId) -> (Vec<YNode>, Option<YamlError>) {
     let offsets = CharOffsets::new(text);
-    let mut b = Builder {
-        text,
-        file,
-        offsets: &offsets,
-        stack: Vec::new(),
-        docs: Vec::new(),
-        anchors: Vec::new(),
-    };
+    let mut b = Builder { text, file, offsets: &offsets, stack: Vec::new(), docs: Vec::new(), anchors: Vec::new() };
     let mut parser = Parser::new_from_str(text);
     let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parser.load(&mut b, true)));
     let err = match res {
         Ok(Ok(())) => None,
         Ok(Err(e)) => {
             let off = offsets.byte(e.marker().index());
-            Some(YamlError {
-                span: Span::new(file, off, off),
-                message: e.info().to_string(),
-            })
+            Some(YamlError { span: Span::new(file, off, off), message: e.info().to_string() })
         }
-        Err(_) => Some(YamlError {
-            span: Span::point(file, 0),
-            message: "the YAML parser gave up on this file".into(),
-        }),
+        Err(_) => {
+            Some(YamlError { span: Span::point(file, 0), message: "the YAML parser gave up on this file".into() })
+        }
     };
     (b.docs, err)
 }
@@ -195,17 +182,11 @@ struct CharOffsets {
 impl CharOffsets {
     fn new(text: &str) -> Self {
         if text.is_ascii() {
-            CharOffsets {
-                table: None,
-                len: text.len(),
-            }
+            CharOffsets { table: None, len: text.len() }
         } else {
             let mut t: Vec<u32> = text.char_indices().map(|(i, _)| i as u32).collect();
             t.push(text.len() as u32);
-            CharOffsets {
-                table: Some(t),
-                len: text.len(),
-            }
+            CharOffsets { table: Some(t), len: text.len() }
         }
     }
     fn byte(&self, ch: usize) -> usize {
@@ -256,15 +237,11 @@ impl Builder<'_> {
                 let first = rest.chars().next();
                 let q = first.unwrap_or('"');
                 let from = first.map_or(0, char::len_utf8).min(line_end);
-                rest[from..line_end]
-                    .find(q)
-                    .map(|i| i + from + q.len_utf8())
-                    .unwrap_or(line_end)
+                rest[from..line_end].find(q).map(|i| i + from + q.len_utf8()).unwrap_or(line_end)
             }
-            TScalarStyle::Literal | TScalarStyle::Folded => block_lines(self.text, start)
-                .last()
-                .map(|(s, l)| s + l - start)
-                .unwrap_or(line_end),
+            TScalarStyle::Literal | TScalarStyle::Folded => {
+                block_lines(self.text, start).last().map(|(s, l)| s + l - start).unwrap_or(line_end)
+            }
             _ => line_end,
         };
         Span::new(self.file, start, start + len)
@@ -279,10 +256,7 @@ fn block_lines(text: &str, start: usize) -> Vec<(usize, usize)> {
     let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let indent = start - line_start;
     if !text[line_start..start].bytes().all(|b| b == b' ') || indent == 0 {
-        let end = text[start..]
-            .find('\n')
-            .map(|i| start + i)
-            .unwrap_or(text.len());
+        let end = text[start..].find('\n').map(|i| start + i).unwrap_or(text.len());
         return vec![(start, end - start)];
     }
     let mut out = Vec::new();
@@ -316,33 +290,18 @@ impl MarkedEventReceiver for Builder<'_> {
                     TScalarStyle::Folded => Style::Folded,
                     _ => Style::Quoted,
                 };
-                self.push_node(
-                    YNode {
-                        kind: YKind::Scalar(value, st),
-                        span,
-                    },
-                    anchor,
-                );
+                self.push_node(YNode { kind: YKind::Scalar(value, st), span }, anchor);
             }
             Event::Alias(id) => {
-                let node = self
-                    .anchors
-                    .iter()
-                    .rev()
-                    .find(|(a, _)| *a == id)
-                    .map(|(_, n)| n.clone());
+                let node = self.anchors.iter().rev().find(|(a, _)| *a == id).map(|(_, n)| n.clone());
                 let node = node.unwrap_or(YNode {
                     kind: YKind::Scalar(String::new(), Style::Plain),
                     span: Span::point(self.file, start),
                 });
                 self.push_node(node, 0);
             }
-            Event::SequenceStart(anchor, _) => {
-                self.stack.push(Frame::Seq(Vec::new(), start, anchor))
-            }
-            Event::MappingStart(anchor, _) => {
-                self.stack.push(Frame::Map(Vec::new(), None, start, anchor))
-            }
+            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(Vec::new(), start, anchor)),
+            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map(Vec::new(), None, start, anchor)),
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(frame) = self.stack.pop() {
                     let (kind, s, anchor) = match frame {
@@ -350,13 +309,7 @@ impl MarkedEventReceiver for Builder<'_> {
                         Frame::Map(entries, _, s, a) => (YKind::Map(entries), s, a),
                     };
                     let end = start.max(s);
-                    self.push_node(
-                        YNode {
-                            kind,
-                            span: Span::new(self.file, s, end),
-                        },
-                        anchor,
-                    );
+                    self.push_node(YNode { kind, span: Span::new(self.file, s, end) }, anchor);
                 }
             }
             _ => {}
@@ -406,9 +359,7 @@ mod tests {
         assert_eq!(&text[c.span.range()], "\"x y\"");
         assert_eq!(c.as_str(), Some("x y"));
         let conf = docs[1].path(&["data", "nats.conf"]).unwrap();
-        let YKind::Scalar(v, Style::Literal) = &conf.kind else {
-            panic!()
-        };
+        let YKind::Scalar(v, Style::Literal) = &conf.kind else { panic!() };
         assert_eq!(v, "port: 4222\n\njetstream {}\n");
         let pieces = embedding_pieces(text, conf);
         // every piece maps embedded text to the same text in the file

@@ -39,9 +39,7 @@ pub fn default_account(s: &Server, has_credentials: bool) -> Option<String> {
             }
         }
     }
-    let auth = !s.global_users.is_empty()
-        || s.accounts.iter().any(|a| !a.users.is_empty())
-        || s.operator_mode;
+    let auth = !s.global_users.is_empty() || s.accounts.iter().any(|a| !a.users.is_empty()) || s.operator_mode;
     if !auth && !has_credentials {
         return Some(GLOBAL.to_string());
     }

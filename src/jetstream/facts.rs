@@ -12,12 +12,7 @@ pub fn sys_account(s: &Server) -> Option<&str> {
     if s.no_system_account {
         return None;
     }
-    Some(
-        s.system_account
-            .as_ref()
-            .map(|a| a.value.as_str())
-            .unwrap_or("$SYS"),
-    )
+    Some(s.system_account.as_ref().map(|a| a.value.as_str()).unwrap_or("$SYS"))
 }
 
 pub fn is_sys(s: &Server, acc: &str) -> bool {
@@ -26,28 +21,17 @@ pub fn is_sys(s: &Server, acc: &str) -> bool {
 
 /// Accounts other than the system account.
 pub fn user_accounts(s: &Server) -> impl Iterator<Item = &str> {
-    s.accounts
-        .iter()
-        .map(|a| a.name.value.as_str())
-        .filter(move |a| !is_sys(s, a))
+    s.accounts.iter().map(|a| a.name.value.as_str()).filter(move |a| !is_sys(s, a))
 }
 
 /// The domain the server advertises on leaf connections (kept even when JetStream is disabled; `""` = none).
 pub fn advertised_domain(s: &Server) -> &str {
-    s.jetstream
-        .as_ref()
-        .and_then(|j| j.domain.as_ref())
-        .map(|d| d.value.as_str())
-        .unwrap_or("")
+    s.jetstream.as_ref().and_then(|j| j.domain.as_ref()).map(|d| d.value.as_str()).unwrap_or("")
 }
 
 /// `extension_hint` as written (compared verbatim by nats-server).
 pub fn hint(s: &Server) -> &str {
-    s.jetstream
-        .as_ref()
-        .and_then(|j| j.extension_hint.as_ref())
-        .map(|d| d.value.as_str())
-        .unwrap_or("")
+    s.jetstream.as_ref().and_then(|j| j.extension_hint.as_ref()).map(|d| d.value.as_str()).unwrap_or("")
 }
 
 /// JetStream runs clustered (a cluster or gateway listener is configured).
@@ -84,10 +68,7 @@ pub fn has_api_import(s: &Server, acc: &str) -> bool {
     if s.js_enabled() {
         return true;
     }
-    if s.account(acc)
-        .and_then(|a| a.jetstream.as_ref())
-        .is_some_and(|j| j.value)
-    {
+    if s.account(acc).and_then(|a| a.jetstream.as_ref()).is_some_and(|j| j.value) {
         return true;
     }
     acc == GLOBAL && user_accounts(s).next().is_none() && clustered(s)
@@ -104,11 +85,7 @@ pub fn mapped_domain<'a>(s: &'a Server, acc: &str) -> Option<&'a str> {
 
 /// `default_js_domain` entry for `acc` (`Some("")` = the empty domain).
 pub fn default_domain<'a>(s: &'a Server, acc: &str) -> Option<&'a str> {
-    s.default_js_domain
-        .iter()
-        .rev()
-        .find(|(a, _)| a.value == acc)
-        .map(|(_, d)| d.value.as_str())
+    s.default_js_domain.iter().rev().find(|(a, _)| a.value == acc).map(|(_, d)| d.value.as_str())
 }
 
 /// The `$JS.API.X → $JS.<def>.API.X` mapping (§1.3 e): only for accounts without JetStream.

@@ -70,17 +70,10 @@ pub fn build(model: &Model, topo: &Topology, ends: &[[End; 2]], up: &[bool]) -> 
             continue;
         }
         let remote = remote_of(model, topo, link);
-        if any_matches(
-            remote.deny_imports.iter().map(|d| d.value.as_str()),
-            "$NRG.AE.x",
-        ) {
+        if any_matches(remote.deny_imports.iter().map(|d| d.value.as_str()), "$NRG.AE.x") {
             continue;
         }
-        let extends = if clustered(from_s) {
-            hint(from_s) != "no_extend"
-        } else {
-            hint(from_s) == "will_extend"
-        };
+        let extends = if clustered(from_s) { hint(from_s) != "no_extend" } else { hint(from_s) == "will_extend" };
         if !extends || !clustered(to_s) {
             continue;
         }
@@ -92,10 +85,7 @@ pub fn build(model: &Model, topo: &Topology, ends: &[[End; 2]], up: &[bool]) -> 
         }
         union(&mut parent, link.from.0 as usize, link.to.0 as usize);
     }
-    let mut g = Groups {
-        of: vec![None; n],
-        list: Vec::new(),
-    };
+    let mut g = Groups { of: vec![None; n], list: Vec::new() };
     let mut root_idx: std::collections::BTreeMap<usize, usize> = Default::default();
     for i in 0..n {
         if !js(InstanceId(i as u32)) {
@@ -103,10 +93,7 @@ pub fn build(model: &Model, topo: &Topology, ends: &[[End; 2]], up: &[bool]) -> 
         }
         let r = find(&mut parent, i);
         let idx = *root_idx.entry(r).or_insert_with(|| {
-            g.list.push(Group {
-                members: Vec::new(),
-                leaders: Vec::new(),
-            });
+            g.list.push(Group { members: Vec::new(), leaders: Vec::new() });
             g.list.len() - 1
         });
         g.list[idx].members.push(InstanceId(i as u32));

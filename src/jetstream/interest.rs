@@ -36,11 +36,10 @@ impl Bits {
         self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
     }
     pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, bits)| {
-            (0..64)
-                .filter(move |b| bits & (1 << b) != 0)
-                .map(move |b| w * 64 + b)
-        })
+        self.0
+            .iter()
+            .enumerate()
+            .flat_map(|(w, bits)| (0..64).filter(move |b| bits & (1 << b) != 0).map(move |b| w * 64 + b))
     }
 }
 
@@ -100,28 +99,15 @@ fn peer(topo: &Topology, l: usize, k: usize) -> InstanceId {
 }
 
 /// The cluster name the peer on the other side of `k` announces.
-pub(crate) fn peer_cluster<'m>(
-    model: &'m Model,
-    topo: &Topology,
-    l: usize,
-    k: usize,
-) -> Option<&'m str> {
+pub(crate) fn peer_cluster<'m>(model: &'m Model, topo: &Topology, l: usize, k: usize) -> Option<&'m str> {
     let s = model.server(topo.instance(peer(topo, l, k)).server);
-    s.cluster
-        .as_ref()
-        .and_then(|c| c.name.as_ref())
-        .map(|n| n.value.as_str())
-        .filter(|n| !n.is_empty())
+    s.cluster.as_ref().and_then(|c| c.name.as_ref()).map(|n| n.value.as_str()).filter(|n| !n.is_empty())
 }
 
 /// The domain mapping installed in `acc` on `s` (the system account too since 2.15).
 pub(crate) fn mapped_domain<'m>(s: &'m Server, acc: &str, version: NatsVersion) -> Option<&'m str> {
     if is_sys(s, acc) {
-        return if version.at_least(NatsVersion::new(2, 15, 0)) && s.js_enabled() {
-            s.js_domain()
-        } else {
-            None
-        };
+        return if version.at_least(NatsVersion::new(2, 15, 0)) && s.js_enabled() { s.js_domain() } else { None };
     }
     facts::mapped_domain(s, acc)
 }
@@ -143,9 +129,7 @@ impl State {
 
     /// Topics instance `x` learned over its leaf links in `acc` (for route propagation).
     pub fn learned(&self, x: InstanceId, acc: &str, t: usize) -> bool {
-        self.counts
-            .get(&(x.0, acc.to_string()))
-            .is_some_and(|c| c.all[t] > 0)
+        self.counts.get(&(x.0, acc.to_string())).is_some_and(|c| c.all[t] > 0)
     }
 
     pub fn compute(model: &Model, topo: &Topology, version: NatsVersion) -> State {
@@ -162,11 +146,7 @@ impl State {
             }
         }
         topics.extend(domains.into_iter().map(Some));
-        let topic_index = topics
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| t.clone().map(|d| (d, i)))
-            .collect();
+        let topic_index = topics.iter().enumerate().filter_map(|(i, t)| t.clone().map(|d| (d, i))).collect();
         let ends_v: Vec<[End; 2]> = topo
             .leaf_links
             .iter()
@@ -210,19 +190,11 @@ impl State {
             m.set(0);
         }
         if !sub {
-            if let Some(i) = end
-                .block_domain
-                .as_deref()
-                .and_then(|d| self.topic_index.get(d))
-            {
+            if let Some(i) = end.block_domain.as_deref().and_then(|d| self.topic_index.get(d)) {
                 m.set(*i);
             }
         }
-        let user = if sub {
-            &end.user_sub_deny
-        } else {
-            &end.user_pub_deny
-        };
+        let user = if sub { &end.user_sub_deny } else { &end.user_pub_deny };
         if !user.is_empty() {
             for t in 0..self.topics.len() {
                 let subj = self.subject(t);
@@ -240,16 +212,10 @@ impl State {
         self.sent = vec![[Bits::new(nt), Bits::new(nt)]; n];
         self.accepted = vec![[Bits::new(nt), Bits::new(nt)]; n];
         self.counts.clear();
-        let pub_mask: Vec<[Bits; 2]> = self
-            .ends
-            .iter()
-            .map(|e| [self.mask(&e[0], false), self.mask(&e[1], false)])
-            .collect();
-        let sub_mask: Vec<[Bits; 2]> = self
-            .ends
-            .iter()
-            .map(|e| [self.mask(&e[0], true), self.mask(&e[1], true)])
-            .collect();
+        let pub_mask: Vec<[Bits; 2]> =
+            self.ends.iter().map(|e| [self.mask(&e[0], false), self.mask(&e[1], false)]).collect();
+        let sub_mask: Vec<[Bits; 2]> =
+            self.ends.iter().map(|e| [self.mask(&e[0], true), self.mask(&e[1], true)]).collect();
         // Local sources: service imports and mappings, filtered by the sub deny on the spoke side only.
         let mut local: Vec<[Bits; 2]> = vec![[Bits::new(nt), Bits::new(nt)]; n];
         for l in 0..n {
@@ -261,17 +227,11 @@ impl State {
                     continue;
                 };
                 let s = model.server(topo.instance(x).server);
-                let api = if is_sys(s, acc) {
-                    s.js_enabled()
-                } else {
-                    has_api_import(s, acc)
-                };
+                let api = if is_sys(s, acc) { s.js_enabled() } else { has_api_import(s, acc) };
                 if api {
                     local[l][k].set(0);
                 }
-                if let Some(i) =
-                    mapped_domain(s, acc, self.version).and_then(|d| self.topic_index.get(d))
-                {
+                if let Some(i) = mapped_domain(s, acc, self.version).and_then(|d| self.topic_index.get(d)) {
                     local[l][k].set(*i);
                 }
                 if end.spoke {
@@ -279,10 +239,8 @@ impl State {
                 }
             }
         }
-        let mut queue: VecDeque<(usize, usize)> = (0..n)
-            .flat_map(|l| [(l, 0), (l, 1)])
-            .filter(|(l, _)| self.up[*l])
-            .collect();
+        let mut queue: VecDeque<(usize, usize)> =
+            (0..n).flat_map(|l| [(l, 0), (l, 1)]).filter(|(l, _)| self.up[*l]).collect();
         let mut queued = vec![[true, true]; n];
         while let Some((l, k)) = queue.pop_front() {
             queued[l][k] = false;
@@ -298,11 +256,7 @@ impl State {
             if to_cluster.is_none() {
                 if let Some(c) = self.counts.get(&(x.0, acc.clone())) {
                     for t in 0..nt {
-                        let have = if end.spoke {
-                            c.hub[t]
-                        } else {
-                            c.all[t] - own.get(t) as u32
-                        };
+                        let have = if end.spoke { c.hub[t] } else { c.all[t] - own.get(t) as u32 };
                         if have > 0 {
                             bits.set(t);
                         }
@@ -367,18 +321,8 @@ impl State {
                 let c = self
                     .counts
                     .entry((y.0, yacc.clone()))
-                    .or_insert_with(|| Counts {
-                        all: vec![0; nt],
-                        hub: vec![0; nt],
-                    });
-                let changed = Bits(
-                    self.accepted[l][k]
-                        .0
-                        .iter()
-                        .zip(&new_acc.0)
-                        .map(|(a, b)| a ^ b)
-                        .collect(),
-                );
+                    .or_insert_with(|| Counts { all: vec![0; nt], hub: vec![0; nt] });
+                let changed = Bits(self.accepted[l][k].0.iter().zip(&new_acc.0).map(|(a, b)| a ^ b).collect());
                 for t in changed.ones() {
                     let d: i64 = if new_acc.get(t) { 1 } else { -1 };
                     c.all[t] = (c.all[t] as i64 + d) as u32;
@@ -388,21 +332,18 @@ impl State {
                 }
             }
             self.accepted[l][k] = new_acc;
-            let mut requeue =
-                |inst: InstanceId, skip: Option<usize>, queue: &mut VecDeque<(usize, usize)>| {
-                    for (l2, _) in topo.leaf_links_of(inst) {
-                        if Some(l2) == skip || !self.up[l2] {
-                            continue;
-                        }
-                        let k2 = side_of(topo, l2, inst);
-                        if self.ends[l2][k2].account.as_deref() == Some(yacc.as_str())
-                            && !queued[l2][k2]
-                        {
-                            queued[l2][k2] = true;
-                            queue.push_back((l2, k2));
-                        }
+            let mut requeue = |inst: InstanceId, skip: Option<usize>, queue: &mut VecDeque<(usize, usize)>| {
+                for (l2, _) in topo.leaf_links_of(inst) {
+                    if Some(l2) == skip || !self.up[l2] {
+                        continue;
                     }
-                };
+                    let k2 = side_of(topo, l2, inst);
+                    if self.ends[l2][k2].account.as_deref() == Some(yacc.as_str()) && !queued[l2][k2] {
+                        queued[l2][k2] = true;
+                        queue.push_back((l2, k2));
+                    }
+                }
+            };
             requeue(y, Some(l), &mut queue);
             for w in topo.route_peers(y).into_iter().chain(topo.gateway_peers(y)) {
                 requeue(w, None, &mut queue);
@@ -425,11 +366,7 @@ impl State {
             if let Some(t) = self.sent[l][1 - h].ones().find(|t| pm.get(*t)) {
                 let link = &topo.leaf_links[l];
                 let hub = if h == 0 { link.from } else { link.to };
-                out.push(Flap {
-                    link: l,
-                    hub,
-                    subject: self.subject(t),
-                });
+                out.push(Flap { link: l, hub, subject: self.subject(t) });
             }
         }
         out

@@ -29,14 +29,8 @@ pub struct End {
 impl End {
     /// This end refuses to send `subject` (and rejects a literal `LS+` for it).
     pub fn pub_denies(&self, subject: &str) -> bool {
-        (self.deny_api
-            && (matches("$JS.API.>", subject)
-                || matches("$KV.>", subject)
-                || matches("$OBJ.>", subject)))
-            || self
-                .block_domain
-                .as_ref()
-                .is_some_and(|d| matches(&format!("$JS.{d}.API.>"), subject))
+        (self.deny_api && (matches("$JS.API.>", subject) || matches("$KV.>", subject) || matches("$OBJ.>", subject)))
+            || self.block_domain.as_ref().is_some_and(|d| matches(&format!("$JS.{d}.API.>"), subject))
             || any_matches(self.user_pub_deny.iter().map(String::as_str), subject)
     }
 
@@ -50,12 +44,7 @@ impl End {
 /// The remote entry a link was made from.
 pub fn remote_of<'m>(model: &'m Model, topo: &Topology, link: &LeafLink) -> &'m LeafRemote {
     let rs = &topo.remotes[link.remote];
-    &model
-        .server(rs.server)
-        .leafnodes
-        .as_ref()
-        .expect("remote of a server with leafnodes")
-        .remotes[rs.index]
+    &model.server(rs.server).leafnodes.as_ref().expect("remote of a server with leafnodes").remotes[rs.index]
 }
 
 /// Step 0-2 of `addLeafNodeConnection` for the end on `local` bound to `acc`, peer advertising `peer_domain`.
@@ -68,19 +57,10 @@ fn auto_denies(
     let mut force_sys_deny = false;
     if !local.default_js_domain.is_empty() {
         let is_sys_acc = acc.is_some_and(|a| is_sys(local, a));
-        if is_sys_acc
-            && local
-                .default_js_domain
-                .iter()
-                .any(|(_, d)| d.value.is_empty())
-        {
+        if is_sys_acc && local.default_js_domain.iter().any(|(_, d)| d.value.is_empty()) {
             force_sys_deny = true;
         } else if let Some(a) = acc {
-            if local
-                .default_js_domain
-                .iter()
-                .any(|(k, d)| k.value == a && d.value.is_empty())
-            {
+            if local.default_js_domain.iter().any(|(k, d)| k.value == a && d.value.is_empty()) {
                 return (false, None, true, false);
             }
         }
@@ -95,16 +75,9 @@ fn auto_denies(
         || force_sys_deny;
     let acc_is_sys = acc.is_some_and(|a| sys == Some(a));
     let deny_api = mismatch || !acc_is_sys;
-    let block = mismatch
-        && !local_domain.is_empty()
-        && js
-        && (!acc_is_sys || version.at_least(NatsVersion::new(2, 15, 0)));
-    (
-        deny_api,
-        block.then(|| local_domain.to_string()),
-        false,
-        mismatch,
-    )
+    let block =
+        mismatch && !local_domain.is_empty() && js && (!acc_is_sys || version.at_least(NatsVersion::new(2, 15, 0)));
+    (deny_api, block.then(|| local_domain.to_string()), false, mismatch)
 }
 
 /// Both ends of a link: `(soliciting end, accepting end)`.
@@ -116,8 +89,7 @@ pub fn ends(model: &Model, topo: &Topology, link: &LeafLink, version: NatsVersio
     let to_acc = link.hub_account.name().map(str::to_string);
     let (fd, fb, fs, fm) = auto_denies(from, from_acc.as_deref(), advertised_domain(to), version);
     let (td, tb, ts, tm) = auto_denies(to, to_acc.as_deref(), advertised_domain(from), version);
-    let strs =
-        |v: &[crate::span::Spanned<String>]| v.iter().map(|s| s.value.clone()).collect::<Vec<_>>();
+    let strs = |v: &[crate::span::Spanned<String>]| v.iter().map(|s| s.value.clone()).collect::<Vec<_>>();
     let solicit = End {
         account: from_acc,
         spoke: !link.reversed,

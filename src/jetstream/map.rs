@@ -67,14 +67,9 @@ impl JsMap {
                 domains.insert(d.value.clone());
             }
         }
-        let columns: Vec<Option<String>> = std::iter::once(None)
-            .chain(domains.into_iter().map(Some))
-            .collect();
+        let columns: Vec<Option<String>> = std::iter::once(None).chain(domains.into_iter().map(Some)).collect();
         let cells_for = |inst, acc: &Option<String>| -> Vec<Option<Resolution>> {
-            columns
-                .iter()
-                .map(|c| acc.as_ref().map(|a| sim.resolve(inst, a, c.as_deref())))
-                .collect()
+            columns.iter().map(|c| acc.as_ref().map(|a| sim.resolve(inst, a, c.as_deref()))).collect()
         };
         let mut rows = Vec::new();
         for inst in &topo.instances {
@@ -94,12 +89,7 @@ impl JsMap {
                 Some((i, acc)) => (cells_for(i, &acc), acc),
                 None => (vec![None; columns.len()], None),
             };
-            rows.push(Row {
-                kind: "host",
-                from: h.label.clone(),
-                account,
-                cells,
-            });
+            rows.push(Row { kind: "host", from: h.label.clone(), account, cells });
         }
         for w in &model.wadms {
             let entry = clients::wadm_entry(model, topo, w);
@@ -107,12 +97,7 @@ impl JsMap {
                 Some((i, acc)) => (cells_for(i, &acc), acc),
                 None => (vec![None; columns.len()], None),
             };
-            rows.push(Row {
-                kind: "wadm",
-                from: w.label.clone(),
-                account,
-                cells,
-            });
+            rows.push(Row { kind: "wadm", from: w.label.clone(), account, cells });
         }
         JsMap { columns, rows }
     }

@@ -79,11 +79,7 @@ pub struct Resolution {
 impl Resolution {
     /// Every server label that may answer, sorted and deduplicated.
     pub fn responder_servers(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .responders
-            .iter()
-            .flat_map(|r| r.servers.iter().cloned())
-            .collect();
+        let mut v: Vec<String> = self.responders.iter().flat_map(|r| r.servers.iter().cloned()).collect();
         v.sort();
         v.dedup();
         v

@@ -49,12 +49,7 @@ impl<'a> Simulator<'a> {
                 st
             }
         };
-        Simulator {
-            model,
-            topo,
-            version,
-            state,
-        }
+        Simulator { model, topo, version, state }
     }
 
     fn server(&self, i: InstanceId) -> &'a Server {
@@ -72,19 +67,11 @@ impl<'a> Simulator<'a> {
 
     /// The API prefixes side `k` of link `l` advertised and the other side accepted.
     pub fn advertised(&self, l: usize, k: usize) -> Vec<String> {
-        self.accepted[l][k]
-            .ones()
-            .map(|t| api_prefix(self.topics[t].as_deref()))
-            .collect()
+        self.accepted[l][k].ones().map(|t| api_prefix(self.topics[t].as_deref())).collect()
     }
 
     /// Resolves a request from the first instance of a server.
-    pub fn resolve_server(
-        &self,
-        server: crate::model::ServerId,
-        account: &str,
-        domain: Option<&str>,
-    ) -> Resolution {
+    pub fn resolve_server(&self, server: crate::model::ServerId, account: &str, domain: Option<&str>) -> Resolution {
         self.resolve(self.topo.first_instance(server), account, domain)
     }
 
@@ -131,9 +118,7 @@ impl<'a> Simulator<'a> {
                         continue;
                     }
                 } else if let Some(def) = facts::default_mapping(s, &acc) {
-                    path.push_str(&format!(
-                        "; default_js_domain maps `$JS.API` to `$JS.{def}.API` at {xl}"
-                    ));
+                    path.push_str(&format!("; default_js_domain maps `$JS.API` to `$JS.{def}.API` at {xl}"));
                     t = Topic::Domain(def.to_string());
                 } else if has_api_import(s, &acc) || (is_sys(s, &acc) && via == Via::Client) {
                     delivered |= self.handle_api(x, &acc, &path, &mut replies);
@@ -154,9 +139,7 @@ impl<'a> Simulator<'a> {
                     continue;
                 }
                 // Cluster wide no echo: never back into the cluster the message came from.
-                if origin.is_some()
-                    && peer_cluster(self.model, self.topo, l, k) == origin.as_deref()
-                {
+                if origin.is_some() && peer_cluster(self.model, self.topo, l, k) == origin.as_deref() {
                     continue;
                 }
                 let peer = self.peer(l, k);
@@ -165,27 +148,15 @@ impl<'a> Simulator<'a> {
                 };
                 delivered = true;
                 let p = format!("{path} -> {}({peer_acc})", self.topo.instance(peer).label);
-                let sender_cluster = self
-                    .server(x)
-                    .cluster
-                    .as_ref()
-                    .and_then(|c| c.name.as_ref())
-                    .map(|n| n.value.clone());
+                let sender_cluster =
+                    self.server(x).cluster.as_ref().and_then(|c| c.name.as_ref()).map(|n| n.value.clone());
                 queue.push_back((peer, peer_acc, t.clone(), Via::Leaf(l), p, sender_cluster));
             }
             if via != Via::Route {
-                for w in self
-                    .topo
-                    .route_peers(x)
-                    .into_iter()
-                    .chain(self.topo.gateway_peers(x))
-                {
+                for w in self.topo.route_peers(x).into_iter().chain(self.topo.gateway_peers(x)) {
                     if ti.is_some_and(|i| self.learned(w, &acc, i)) {
                         delivered = true;
-                        let p = format!(
-                            "{path} => {}({acc}) over a route",
-                            self.topo.instance(w).label
-                        );
+                        let p = format!("{path} => {}({acc}) over a route", self.topo.instance(w).label);
                         queue.push_back((w, acc.clone(), t.clone(), Via::Route, p, origin.clone()));
                     }
                 }
@@ -197,13 +168,7 @@ impl<'a> Simulator<'a> {
     /// An unprefixed request reached the `$JS.API.>` service import (or the JetStream API
     /// subscriptions) of `acc` on `x`: it enters the system account, where every JetStream
     /// reachable over undenied system-account links executes it. Returns true if delivered anywhere.
-    fn handle_api(
-        &self,
-        x: InstanceId,
-        acc: &str,
-        path: &str,
-        replies: &mut BTreeMap<usize, (Reply, String)>,
-    ) -> bool {
+    fn handle_api(&self, x: InstanceId, acc: &str, path: &str, replies: &mut BTreeMap<usize, (Reply, String)>) -> bool {
         let mut reached: Vec<(InstanceId, String)> = Vec::new();
         let mut seen = BTreeSet::new();
         let mut queue = VecDeque::from([(x, path.to_string())]);
@@ -244,12 +209,7 @@ impl<'a> Simulator<'a> {
                     ),
                 ));
             }
-            for w in self
-                .topo
-                .route_peers(y)
-                .into_iter()
-                .chain(self.topo.gateway_peers(y))
-            {
+            for w in self.topo.route_peers(y).into_iter().chain(self.topo.gateway_peers(y)) {
                 queue.push_back((w, p.clone()));
             }
         }
@@ -265,9 +225,10 @@ impl<'a> Simulator<'a> {
             let ys = self.server(y);
             let reply = match account_js(ys, acc) {
                 Some(false) => {
-                    let has_leaf = self.topo.leaf_links_of(y).any(|(l, _)| {
-                        self.ends[l][side_of(self.topo, l, y)].account.as_deref() == Some(acc)
-                    });
+                    let has_leaf = self
+                        .topo
+                        .leaf_links_of(y)
+                        .any(|(l, _)| self.ends[l][side_of(self.topo, l, y)].account.as_deref() == Some(acc));
                     if has_leaf {
                         Reply::Silent
                     } else {
@@ -283,39 +244,25 @@ impl<'a> Simulator<'a> {
 
     fn responder(&self, g: usize) -> Responder {
         let grp = &self.groups.list[g];
-        let mut servers: Vec<String> = grp
-            .leaders
-            .iter()
-            .map(|i| self.topo.instance(*i).label.clone())
-            .collect();
+        let mut servers: Vec<String> = grp.leaders.iter().map(|i| self.topo.instance(*i).label.clone()).collect();
         servers.sort();
         let first = grp.leaders[0];
         let names: BTreeSet<Option<String>> = grp
             .leaders
             .iter()
-            .map(|i| {
-                self.topo.cluster_of[i.0 as usize].and_then(|c| self.topo.clusters[c].name.clone())
-            })
+            .map(|i| self.topo.cluster_of[i.0 as usize].and_then(|c| self.topo.clusters[c].name.clone()))
             .collect();
         let label = if grp.leaders.len() == 1 {
             servers[0].clone()
         } else if names.len() == 1 && names.iter().all(|n| n.is_some()) {
             names.into_iter().flatten().next().unwrap_or_default()
         } else if names.iter().all(|n| n.is_some()) {
-            format!(
-                "supercluster {}",
-                names.into_iter().flatten().collect::<Vec<_>>().join(",")
-            )
+            format!("supercluster {}", names.into_iter().flatten().collect::<Vec<_>>().join(","))
         } else {
             servers.join("|")
         };
         let domain = self.server(first).js_domain().map(str::to_string);
-        Responder {
-            label,
-            servers,
-            instances: grp.leaders.clone(),
-            domain,
-        }
+        Responder { label, servers, instances: grp.leaders.clone(), domain }
     }
 
     fn summarize(
@@ -328,48 +275,27 @@ impl<'a> Simulator<'a> {
     ) -> Resolution {
         let from_l = &self.topo.instance(from).label;
         let prefix = topic.prefix();
-        let answers: Vec<usize> = replies
-            .iter()
-            .filter(|(_, (r, _))| matches!(r, Reply::Answer))
-            .map(|(g, _)| *g)
-            .collect();
-        let errors: Vec<usize> = replies
-            .iter()
-            .filter(|(_, (r, _))| matches!(r, Reply::Error))
-            .map(|(g, _)| *g)
-            .collect();
+        let answers: Vec<usize> =
+            replies.iter().filter(|(_, (r, _))| matches!(r, Reply::Answer)).map(|(g, _)| *g).collect();
+        let errors: Vec<usize> =
+            replies.iter().filter(|(_, (r, _))| matches!(r, Reply::Error)).map(|(g, _)| *g).collect();
         let paths: Vec<String> = replies.values().map(|(_, p)| p.clone()).collect();
         let mut racy = false;
         let (outcome, groups, why) = if answers.len() >= 2 {
             // Both execute: through the system account the requester sees a race of replies.
-            racy = replies
-                .values()
-                .any(|(_, p)| p.contains("shared system account"));
+            racy = replies.values().any(|(_, p)| p.contains("shared system account"));
             (
                 Outcome::Duplicate,
                 answers.clone(),
-                format!(
-                    "`{prefix}` from {from_l} in `{account}` is executed by {} JetStreams",
-                    answers.len()
-                ),
+                format!("`{prefix}` from {from_l} in `{account}` is executed by {} JetStreams", answers.len()),
             )
         } else if answers.len() == 1 {
-            (
-                Outcome::Answered,
-                answers.clone(),
-                format!("`{prefix}` from {from_l} in `{account}` is answered"),
-            )
+            (Outcome::Answered, answers.clone(), format!("`{prefix}` from {from_l} in `{account}` is answered"))
         } else if !errors.is_empty() {
-            (
-                Outcome::Error,
-                errors.clone(),
-                format!("JetStream is not enabled for account `{account}` (error 10039)"),
-            )
+            (Outcome::Error, errors.clone(), format!("JetStream is not enabled for account `{account}` (error 10039)"))
         } else if delivered {
             let why = if replies.is_empty() {
-                format!(
-                    "`{prefix}` from {from_l} in `{account}` is delivered but no JetStream replies"
-                )
+                format!("`{prefix}` from {from_l} in `{account}` is delivered but no JetStream replies")
             } else {
                 format!("account `{account}` has no JetStream there and has leaf connections: the server stays silent")
             };
@@ -391,16 +317,9 @@ impl<'a> Simulator<'a> {
         } else {
             outcome
         };
-        let mut responders: Vec<Responder> =
-            groups.into_iter().map(|g| self.responder(g)).collect();
+        let mut responders: Vec<Responder> = groups.into_iter().map(|g| self.responder(g)).collect();
         responders.sort_by(|a, b| a.label.cmp(&b.label));
-        Resolution {
-            outcome,
-            responders,
-            racy,
-            paths,
-            why,
-        }
+        Resolution { outcome, responders, racy, paths, why }
     }
 }
 

@@ -38,9 +38,7 @@ pub fn render(run: &Run) -> String {
 
 /// Escapes a command's message.
 pub fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escapes a command property value.

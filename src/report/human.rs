@@ -7,18 +7,14 @@ use super::{Finding, HumanOptions, Run};
 use crate::diagnostic::Severity;
 use crate::span::{FileId, Span};
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
 };
 use std::fmt;
 use std::sync::Arc;
 
 pub fn render(run: &Run, opts: HumanOptions) -> String {
-    let theme = if opts.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
+    let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
         .with_links(false)
@@ -78,17 +74,11 @@ struct Report {
 
 impl Report {
     fn of(run: &Run, f: &Finding) -> Report {
-        let mut labels = vec![LabeledSpan::new_primary_with_span(
-            f.label.clone(),
-            to_miette(run, f.span),
-        )];
+        let mut labels = vec![LabeledSpan::new_primary_with_span(f.label.clone(), to_miette(run, f.span))];
         let mut related = Vec::new();
         for r in &f.related {
             if r.span.file == f.span.file {
-                labels.push(LabeledSpan::new_with_span(
-                    Some(r.message.clone()),
-                    to_miette(run, r.span),
-                ));
+                labels.push(LabeledSpan::new_with_span(Some(r.message.clone()), to_miette(run, r.span)));
             } else {
                 related.push(Report {
                     message: r.message.clone(),
@@ -96,10 +86,7 @@ impl Report {
                     severity: miette::Severity::Advice,
                     help: None,
                     source: source(run, r.span.file),
-                    labels: vec![LabeledSpan::new_primary_with_span(
-                        Some(r.message.clone()),
-                        to_miette(run, r.span),
-                    )],
+                    labels: vec![LabeledSpan::new_primary_with_span(Some(r.message.clone()), to_miette(run, r.span))],
                     related: Vec::new(),
                 });
             }
@@ -121,10 +108,7 @@ impl Report {
 }
 
 fn source(run: &Run, file: FileId) -> Source {
-    Source {
-        name: run.db.get(file).display.clone(),
-        text: run.masked_text(file),
-    }
+    Source { name: run.db.get(file).display.clone(), text: run.masked_text(file) }
 }
 
 /// The span for miette; an empty span at the very end of a file (after its last newline, where
@@ -155,17 +139,13 @@ impl std::error::Error for Report {}
 
 impl Diagnostic for Report {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code
-            .as_ref()
-            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)

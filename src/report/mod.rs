@@ -41,9 +41,7 @@ pub const HOMEPAGE: &str = "https://github.com/latticelint/latticelint";
 
 /// The documentation URL of a rule.
 pub fn rule_url(rule: &str) -> String {
-    let base = std::env::var("LATTICELINT_DOCS_URL")
-        .ok()
-        .filter(|b| !b.is_empty());
+    let base = std::env::var("LATTICELINT_DOCS_URL").ok().filter(|b| !b.is_empty());
     let base = base.as_deref().unwrap_or(DOCS_BASE);
     let sep = if base.ends_with('/') { "" } else { "/" };
     format!("{base}{sep}{rule}.md")
@@ -81,11 +79,7 @@ impl Finding {
             .iter()
             .map(|r| {
                 let span = clamp(db, db.real_span(r.span));
-                RelatedFinding {
-                    span,
-                    location: db.locate(span),
-                    message: redactor.text(&r.message),
-                }
+                RelatedFinding { span, location: db.locate(span), message: redactor.text(&r.message) }
             })
             .collect();
         Finding {
@@ -103,15 +97,7 @@ impl Finding {
     /// Sort key: path, line, column, rule, then the rest for a total order.
     fn key(&self) -> (&str, u32, u32, &str, u32, u32, &str) {
         let l = &self.location;
-        (
-            &l.path,
-            l.line,
-            l.column,
-            self.rule,
-            l.end_line,
-            l.end_column,
-            &self.message,
-        )
+        (&l.path, l.line, l.column, self.rule, l.end_line, l.end_column, &self.message)
     }
 }
 
@@ -136,10 +122,7 @@ fn clamp(db: &SourceDb, span: Span) -> Span {
 
 /// Locates, redacts, sorts (path, line, column, rule) and dedupes diagnostics.
 pub fn findings(db: &SourceDb, redactor: &Redactor, diagnostics: &[Diagnostic]) -> Vec<Finding> {
-    let mut out: Vec<Finding> = diagnostics
-        .iter()
-        .map(|d| Finding::new(db, redactor, d))
-        .collect();
+    let mut out: Vec<Finding> = diagnostics.iter().map(|d| Finding::new(db, redactor, d)).collect();
     out.sort_by(|a, b| a.key().cmp(&b.key()));
     out.dedup_by(|a, b| a == b);
     out
@@ -183,34 +166,15 @@ pub struct Run<'a> {
 }
 
 impl<'a> Run<'a> {
-    pub fn new(
-        db: &'a SourceDb,
-        root_dir: PathBuf,
-        findings: Vec<Finding>,
-        fail_on: String,
-        exit_code: u8,
-    ) -> Self {
-        let files = (0..db.len())
-            .filter(|i| db.get(FileId(*i as u32)).embedding.is_none())
-            .count();
-        Run {
-            db,
-            root_dir,
-            findings,
-            files,
-            fail_on,
-            exit_code,
-            masked: Mutex::new(HashMap::new()),
-        }
+    pub fn new(db: &'a SourceDb, root_dir: PathBuf, findings: Vec<Finding>, fail_on: String, exit_code: u8) -> Self {
+        let files = (0..db.len()).filter(|i| db.get(FileId(*i as u32)).embedding.is_none()).count();
+        Run { db, root_dir, findings, files, fail_on, exit_code, masked: Mutex::new(HashMap::new()) }
     }
 
     /// The text of a file with secrets masked (same length as the original).
     pub fn masked_text(&self, file: FileId) -> Arc<str> {
         let mut cache = self.masked.lock().unwrap_or_else(|e| e.into_inner());
-        cache
-            .entry(file)
-            .or_insert_with(|| Arc::from(mask_source(&self.db.get(file).text).0))
-            .clone()
+        cache.entry(file).or_insert_with(|| Arc::from(mask_source(&self.db.get(file).text).0)).clone()
     }
 
     pub fn counts(&self) -> Counts {

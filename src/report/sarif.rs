@@ -22,11 +22,7 @@ pub const FINGERPRINT_KEY: &str = "latticelint/v1";
 
 pub fn render(run: &Run) -> String {
     let mut rules: Vec<Value> = RULES.iter().map(|r| descriptor(r.meta)).collect();
-    let mut index: HashMap<&str, usize> = RULES
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.meta.name, i))
-        .collect();
+    let mut index: HashMap<&str, usize> = RULES.iter().enumerate().map(|(i, r)| (r.meta.name, i)).collect();
     for f in &run.findings {
         if !index.contains_key(f.rule) {
             index.insert(f.rule, rules.len());
@@ -34,11 +30,7 @@ pub fn render(run: &Run) -> String {
         }
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let results: Vec<Value> = run
-        .findings
-        .iter()
-        .map(|f| result(run, f, index[f.rule], &mut seen))
-        .collect();
+    let results: Vec<Value> = run.findings.iter().map(|f| result(run, f, index[f.rule], &mut seen)).collect();
     let root_uri = dir_uri(&run.root_dir);
     let version = env!("CARGO_PKG_VERSION");
     let log = json!({
@@ -75,9 +67,7 @@ pub fn pascal_case(kebab: &str) -> String {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let mut c = p.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
+            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
         })
         .collect()
 }
@@ -176,16 +166,10 @@ fn result(run: &Run, f: &Finding, rule_index: usize, seen: &mut HashMap<String, 
     }
     let line_text = masked.get(f.span.range()).unwrap_or("");
     let line_text = line_text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let base = format!(
-        "{:016x}",
-        fnv1a(&[f.rule, &f.location.path, &f.message, &line_text])
-    );
+    let base = format!("{:016x}", fnv1a(&[f.rule, &f.location.path, &f.message, &line_text]));
     let n = seen.entry(base.clone()).or_insert(0);
     *n += 1;
-    r.insert(
-        "partialFingerprints".into(),
-        json!({ FINGERPRINT_KEY: format!("{base}:{n}") }),
-    );
+    r.insert("partialFingerprints".into(), json!({ FINGERPRINT_KEY: format!("{base}:{n}") }));
     Value::Object(r)
 }
 
@@ -278,10 +262,7 @@ mod tests {
         assert_eq!(pascal_case("js-domain-missing"), "JsDomainMissing");
         assert_eq!(sentence("a `x` b"), "A `x` b.");
         assert_eq!(encode("a b/ü:c"), "a%20b/%C3%BC%3Ac");
-        assert_eq!(
-            artifact_uri("./x/y.conf"),
-            ("x/y.conf".to_string(), Some("%SRCROOT%"))
-        );
+        assert_eq!(artifact_uri("./x/y.conf"), ("x/y.conf".to_string(), Some("%SRCROOT%")));
         assert_eq!(artifact_uri("/etc/nats.conf").1, None);
         assert_ne!(fnv1a(&["ab", "c"]), fnv1a(&["a", "bc"]));
     }

@@ -45,10 +45,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         if let Some(c) = topo.cluster_of[inst.id.0 as usize] {
-            by_sc
-                .entry(topo.supercluster_of[c])
-                .or_default()
-                .insert(s.id);
+            by_sc.entry(topo.supercluster_of[c]).or_default().insert(s.id);
         }
     }
     for (sc, servers) in by_sc {
@@ -61,11 +58,8 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         // The domain most members use is taken as the intended one (ties: the first in sort order).
-        let majority = counts
-            .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-            .map(|(d, _)| d.clone())
-            .unwrap_or_default();
+        let majority =
+            counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(d, _)| d.clone()).unwrap_or_default();
         let cluster_name = topo
             .clusters
             .iter()
@@ -98,10 +92,8 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             ));
             for other in servers.iter().filter(|o| dom(o) != d) {
                 let o = cx.model.server(*other);
-                diag = diag.with_related(
-                    spans::domain(o),
-                    format!("cluster member `{}` has {}", o.label, show(&dom(other))),
-                );
+                diag = diag
+                    .with_related(spans::domain(o), format!("cluster member `{}` has {}", o.label, show(&dom(other))));
             }
             out.push(diag);
         }

@@ -53,11 +53,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let topo = cx.topology;
     let model = cx.model;
     // The "route group" of an instance: its cluster, or itself when it has none.
-    let group = |i: InstanceId| {
-        topo.cluster_of[i.0 as usize]
-            .map(|c| c as i64)
-            .unwrap_or(-(i.0 as i64) - 1)
-    };
+    let group = |i: InstanceId| topo.cluster_of[i.0 as usize].map(|c| c as i64).unwrap_or(-(i.0 as i64) - 1);
     let mut reported: BTreeSet<ServerId> = BTreeSet::new();
     // 1. Leafs announcing the hub's own cluster name.
     for link in &topo.leaf_links {
@@ -66,10 +62,14 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if na == nb && group(a.id) != group(b.id) && reported.insert(a.server) {
                 let (sa, sb) = (model.server(a.server), model.server(b.server));
                 out.push(
-                    Diagnostic::new(META.name, spans::cluster_name(sa), format!("`{}` has the cluster name `{na}` of its hub `{}`", sa.label, sb.label))
-                        .with_label("same cluster name as the hub")
-                        .with_help("the hub refuses leaf connections with its own cluster name; rename this cluster")
-                        .with_related(spans::cluster_name(sb), format!("cluster `{nb}` of `{}`", sb.label)),
+                    Diagnostic::new(
+                        META.name,
+                        spans::cluster_name(sa),
+                        format!("`{}` has the cluster name `{na}` of its hub `{}`", sa.label, sb.label),
+                    )
+                    .with_label("same cluster name as the hub")
+                    .with_help("the hub refuses leaf connections with its own cluster name; rename this cluster")
+                    .with_related(spans::cluster_name(sb), format!("cluster `{nb}` of `{}`", sb.label)),
                 );
             }
         }
@@ -79,11 +79,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for link in &topo.leaf_links {
         let (a, b) = (topo.instance(link.from), topo.instance(link.to));
         if let Some(n) = cluster_name(cx, a.server) {
-            behind
-                .entry((group(b.id), n.to_string()))
-                .or_default()
-                .entry(group(a.id))
-                .or_insert(a.id);
+            behind.entry((group(b.id), n.to_string())).or_default().entry(group(a.id)).or_insert(a.id);
         }
     }
     for ((_, name), spokes) in behind {
@@ -124,11 +120,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for inst in &topo.instances {
         let s = model.server(inst.server);
         if let (Some(n), Some(d), true) = (cluster_name(cx, s.id), s.js_domain(), s.js_enabled()) {
-            by_name
-                .entry((n.to_string(), d.to_string()))
-                .or_default()
-                .entry(group(inst.id))
-                .or_insert(inst.id);
+            by_name.entry((n.to_string(), d.to_string())).or_default().entry(group(inst.id)).or_insert(inst.id);
         }
     }
     for ((name, domain), members) in by_name {
@@ -150,10 +142,14 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let mut d = Diagnostic::new(
                 META.name,
                 spans::cluster_name(s),
-                format!("servers named as cluster `{name}` with JetStream domain `{domain}` are not one cluster: {why}"),
+                format!(
+                    "servers named as cluster `{name}` with JetStream domain `{domain}` are not one cluster: {why}"
+                ),
             )
             .with_label(format!("`{}` is alone in cluster `{name}`", topo.instance(i).label))
-            .with_help("set a cluster `listen`/`port` and routes that reach every member, so one JetStream serves the domain");
+            .with_help(
+                "set a cluster `listen`/`port` and routes that reach every member, so one JetStream serves the domain",
+            );
             for &o in insts.iter().filter(|o| **o != i) {
                 let os = model.server(topo.instance(o).server);
                 d = d.with_related(

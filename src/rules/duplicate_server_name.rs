@@ -48,15 +48,8 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let mut stack = vec![start];
         comp[start.index()] = next;
         while let Some(n) = stack.pop() {
-            for e in g
-                .edges(n)
-                .chain(g.edges_directed(n, petgraph::Direction::Incoming))
-            {
-                let m = if e.source() == n {
-                    e.target()
-                } else {
-                    e.source()
-                };
+            for e in g.edges(n).chain(g.edges_directed(n, petgraph::Direction::Incoming)) {
+                let m = if e.source() == n { e.target() } else { e.source() };
                 if comp[m.index()] == usize::MAX {
                     comp[m.index()] = next;
                     stack.push(m);
@@ -71,15 +64,8 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if let Node::Server(i) = &g[n] {
             let inst = topo.instance(*i);
             let s = cx.model.server(inst.server);
-            if let Some(name) = s
-                .name
-                .as_ref()
-                .filter(|n| !n.value.is_empty() && !n.value.starts_with('$'))
-            {
-                names
-                    .entry((comp[n.index()], name.value.clone()))
-                    .or_default()
-                    .push((inst.server, inst.replica));
+            if let Some(name) = s.name.as_ref().filter(|n| !n.value.is_empty() && !n.value.starts_with('$')) {
+                names.entry((comp[n.index()], name.value.clone())).or_default().push((inst.server, inst.replica));
             }
         }
     }
@@ -95,15 +81,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for id in &servers {
             let s = cx.model.server(*id);
             let msg = if servers.len() == 1 {
-                format!(
-                    "all {} replicas of `{}` use `server_name: {name}`",
-                    s.replicas, s.label
-                )
+                format!("all {} replicas of `{}` use `server_name: {name}`", s.replicas, s.label)
             } else {
-                format!(
-                    "`server_name` `{name}` is used by {} connected servers",
-                    insts.len()
-                )
+                format!("`server_name` `{name}` is used by {} connected servers", insts.len())
             };
             let mut d = Diagnostic::new(META.name, spans::server_name(s), msg)
                 .with_label("not unique")

@@ -28,39 +28,24 @@ pub(crate) fn hosts<'a>(cx: &Context<'a>, sim: &Simulator) -> Vec<HostView<'a>> 
         .hosts
         .iter()
         .map(|h| {
-            let server = h
-                .sidecar
-                .or_else(|| server_at(cx.model, &h.locality, &h.ctl));
+            let server = h.sidecar.or_else(|| server_at(cx.model, &h.locality, &h.ctl));
             let entry = host_entry(cx.model, cx.topology, h);
             let (entry_id, account) = match entry {
                 Some((i, a)) => (Some(i), a),
                 None => (None, None),
             };
             let home = match (entry_id, &account) {
-                (Some(i), Some(a)) => {
-                    Some(sim.resolve(i, a, h.js_domain.as_ref().map(|d| d.value.as_str())))
-                }
+                (Some(i), Some(a)) => Some(sim.resolve(i, a, h.js_domain.as_ref().map(|d| d.value.as_str()))),
                 _ => None,
             };
-            HostView {
-                host: h,
-                server,
-                entry: entry_id,
-                account,
-                home,
-            }
+            HostView { host: h, server, entry: entry_id, account, home }
         })
         .collect()
 }
 
 /// Every JetStream domain some server declares, sorted.
 pub(crate) fn declared_domains(model: &Model) -> BTreeSet<String> {
-    model
-        .servers
-        .iter()
-        .filter(|s| s.js_enabled())
-        .filter_map(|s| s.js_domain().map(str::to_string))
-        .collect()
+    model.servers.iter().filter(|s| s.js_enabled()).filter_map(|s| s.js_domain().map(str::to_string)).collect()
 }
 
 /// Domains that would get exactly one answer from the host's entry point.
@@ -85,15 +70,10 @@ pub(crate) fn components(topo: &Topology) -> Vec<usize> {
         }
         x
     }
-    let node_to_inst: std::collections::HashMap<petgraph::graph::NodeIndex, usize> = topo
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (*n, i))
-        .collect();
+    let node_to_inst: std::collections::HashMap<petgraph::graph::NodeIndex, usize> =
+        topo.nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     for e in topo.graph.raw_edges() {
-        if let (Some(&a), Some(&b)) = (node_to_inst.get(&e.source()), node_to_inst.get(&e.target()))
-        {
+        if let (Some(&a), Some(&b)) = (node_to_inst.get(&e.source()), node_to_inst.get(&e.target())) {
             let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
             if ra != rb {
                 parent[ra] = rb;
@@ -105,17 +85,10 @@ pub(crate) fn components(topo: &Topology) -> Vec<usize> {
 
 /// `a`, `b` and `c` → "`a`, `b`, `c`".
 pub(crate) fn list(items: &[String]) -> String {
-    items
-        .iter()
-        .map(|d| format!("`{d}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    items.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// True when `server` has a leaf remote that resolves to nothing in the scanned files.
 pub(crate) fn leaves_scan(cx: &Context, server: ServerId) -> bool {
-    cx.topology
-        .remotes
-        .iter()
-        .any(|r| r.server == server && r.chosen.is_none())
+    cx.topology.remotes.iter().any(|r| r.server == server && r.chosen.is_none())
 }

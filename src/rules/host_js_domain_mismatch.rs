@@ -51,23 +51,13 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if !matches!(res.outcome, Outcome::Answered | Outcome::Duplicate) {
             continue;
         }
-        let key = (
-            comp[entry.0 as usize],
-            v.host.lattice.value.clone(),
-            v.host.ctl_topic_prefix.clone(),
-            acc.clone(),
-        );
-        groups
-            .entry(key)
-            .or_default()
-            .push((i, res.responder_servers()));
+        let key = (comp[entry.0 as usize], v.host.lattice.value.clone(), v.host.ctl_topic_prefix.clone(), acc.clone());
+        groups.entry(key).or_default().push((i, res.responder_servers()));
     }
     for ((_, lattice, _, _), members) in groups {
         // The reference is the JetStream most hosts of the lattice reach (the earliest on a tie).
         let count = |h: &Vec<String>| members.iter().filter(|(_, x)| x == h).count();
-        let reference = members
-            .iter()
-            .max_by_key(|(i, h)| (count(h), std::cmp::Reverse(*i)));
+        let reference = members.iter().max_by_key(|(i, h)| (count(h), std::cmp::Reverse(*i)));
         let Some((first, first_home)) = reference.cloned() else {
             continue;
         };
@@ -76,12 +66,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let (v, f) = (&views[*i], &views[first]);
-            let span = v
-                .host
-                .js_domain
-                .as_ref()
-                .map(|d| d.span)
-                .unwrap_or(v.host.span);
+            let span = v.host.js_domain.as_ref().map(|d| d.span).unwrap_or(v.host.span);
             let fdom = f.host.js_domain.as_ref().map(|d| d.value.as_str());
             let mut d = Diagnostic::new(
                 META.name,
@@ -108,10 +93,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             });
             if let Some(s) = v.server {
                 let s = cx.model.server(s);
-                d = d.with_related(
-                    s.span,
-                    format!("host `{}` connects to server `{}`", v.host.label, s.label),
-                );
+                d = d.with_related(s.span, format!("host `{}` connects to server `{}`", v.host.label, s.label));
             }
             out.push(d);
         }

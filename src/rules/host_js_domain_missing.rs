@@ -45,10 +45,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let (Some(res), Some(server)) = (&v.home, v.server) else {
             continue;
         };
-        if !matches!(
-            res.outcome,
-            Outcome::NoResponders | Outcome::Timeout | Outcome::Error
-        ) {
+        if !matches!(res.outcome, Outcome::NoResponders | Outcome::Timeout | Outcome::Error) {
             continue;
         }
         if super::host_analysis::leaves_scan(cx, server) {

@@ -37,34 +37,26 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let declared = declared_domains(cx.model);
     let declared_v: Vec<String> = declared.iter().cloned().collect();
-    let mut report = |who: &str,
-                      label: &str,
-                      domain: &crate::span::Spanned<String>,
-                      reaches: bool| {
+    let mut report = |who: &str, label: &str, domain: &crate::span::Spanned<String>, reaches: bool| {
         if declared.contains(&domain.value) || (declared.is_empty() && !reaches) {
             return;
         }
         let mut d = Diagnostic::new(
             META.name,
             domain.span,
-            format!(
-                "{who} `{label}` uses JetStream domain `{}`, which no server declares",
-                domain.value
-            ),
+            format!("{who} `{label}` uses JetStream domain `{}`, which no server declares", domain.value),
         )
-        .with_label(format!(
-            "no server has `jetstream {{ domain: {} }}`",
-            domain.value
-        ));
-        let closest = declared_v
-            .iter()
-            .min_by_key(|d| strsim::levenshtein(d, &domain.value))
-            .cloned();
+        .with_label(format!("no server has `jetstream {{ domain: {} }}`", domain.value));
+        let closest = declared_v.iter().min_by_key(|d| strsim::levenshtein(d, &domain.value)).cloned();
         d = match closest {
             Some(c) => d.with_help(format!(
                 "use a declared domain ({}){}, or declare `{}` on the server that should hold the lattice data",
                 list(&declared_v),
-                if strsim::levenshtein(&c, &domain.value) <= 2 { format!("; did you mean `{c}`?") } else { String::new() },
+                if strsim::levenshtein(&c, &domain.value) <= 2 {
+                    format!("; did you mean `{c}`?")
+                } else {
+                    String::new()
+                },
                 domain.value
             )),
             None => d.with_help(format!(
@@ -72,18 +64,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 domain.value
             )),
         };
-        for s in cx
-            .model
-            .servers
-            .iter()
-            .filter(|s| s.js_enabled() && s.js_domain().is_some())
-            .take(3)
-        {
+        for s in cx.model.servers.iter().filter(|s| s.js_enabled() && s.js_domain().is_some()).take(3) {
             if let Some(dom) = s.jetstream.as_ref().and_then(|j| j.domain.as_ref()) {
-                d = d.with_related(
-                    dom.span,
-                    format!("server `{}` declares `{}`", s.label, dom.value),
-                );
+                d = d.with_related(dom.span, format!("server `{}` declares `{}`", s.label, dom.value));
             }
         }
         out.push(d);
@@ -96,10 +79,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for w in &cx.model.wadms {
         if let Some(dom) = &w.js_domain {
-            let reaches = w
-                .servers
-                .iter()
-                .any(|e| server_at(cx.model, &w.locality, e).is_some());
+            let reaches = w.servers.iter().any(|e| server_at(cx.model, &w.locality, e).is_some());
             report("wadm", &w.label, dom, reaches);
         }
     }

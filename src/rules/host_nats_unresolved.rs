@@ -40,22 +40,14 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let addr = format!("{}:{}", h.ctl.host.value, h.ctl.port.value);
-        let span = if h.ctl.defaulted {
-            h.span
-        } else {
-            h.ctl.host.span
-        };
+        let span = if h.ctl.defaulted { h.span } else { h.ctl.host.span };
         let mut d = Diagnostic::new(
             META.name,
             span,
-            format!(
-                "host `{}` connects to `{addr}`, which matches no server in the scanned files",
-                h.label
-            ),
+            format!("host `{}` connects to `{addr}`, which matches no server in the scanned files", h.label),
         )
         .with_label(if h.ctl.defaulted {
-            "no `WASMCLOUD_NATS_HOST`/`WASMCLOUD_CTL_HOST`: the default `127.0.0.1:4222` is used"
-                .to_string()
+            "no `WASMCLOUD_NATS_HOST`/`WASMCLOUD_CTL_HOST`: the default `127.0.0.1:4222` is used".to_string()
         } else {
             format!("`{addr}` is set here")
         });
@@ -67,10 +59,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
     for w in &cx.model.wadms {
-        if w.servers
-            .iter()
-            .any(|e| server_at(cx.model, &w.locality, e).is_some())
-        {
+        if w.servers.iter().any(|e| server_at(cx.model, &w.locality, e).is_some()) {
             continue;
         }
         let Some(e) = w.servers.first() else { continue };

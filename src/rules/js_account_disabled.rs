@@ -42,12 +42,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut reported: BTreeSet<(ServerId, String)> = BTreeSet::new();
     for link in &topo.leaf_links {
         let ends = [
-            (
-                topo.instance(link.from).server,
-                Some(link.local_account.clone()),
-                topo.instance(link.to).server,
-                true,
-            ),
+            (topo.instance(link.from).server, Some(link.local_account.clone()), topo.instance(link.to).server, true),
             (
                 topo.instance(link.to).server,
                 link.hub_account.name().map(str::to_string),
@@ -58,11 +53,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for (sid, acc, peer, soliciting) in ends {
             let Some(acc) = acc else { continue };
             let s = model.server(sid);
-            if !s.js_enabled()
-                || s.operator_mode
-                || is_sys(s, &acc)
-                || account_js(s, &acc) != Some(false)
-            {
+            if !s.js_enabled() || s.operator_mode || is_sys(s, &acc) || account_js(s, &acc) != Some(false) {
                 continue;
             }
             if !reported.insert((sid, acc.clone())) {
@@ -77,11 +68,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             } else {
                 spans::leaf_listener(s)
             };
-            let what = if acc == GLOBAL {
-                "the global account `$G`".to_string()
-            } else {
-                format!("account `{acc}`")
-            };
+            let what = if acc == GLOBAL { "the global account `$G`".to_string() } else { format!("account `{acc}`") };
             let mut d = Diagnostic::new(
                 META.name,
                 span,
@@ -92,15 +79,8 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "enable `jetstream` in account `{acc}` on `{}`, or bind the leaf connection to an account with JetStream",
                 s.label
             ));
-            let peer_span = if soliciting {
-                spans::leaf_listener(p)
-            } else {
-                spans::remote_account(p, idx)
-            };
-            d = d.with_related(
-                peer_span,
-                format!("leaf connection between `{}` and `{}`", s.label, p.label),
-            );
+            let peer_span = if soliciting { spans::leaf_listener(p) } else { spans::remote_account(p, idx) };
+            d = d.with_related(peer_span, format!("leaf connection between `{}` and `{}`", s.label, p.label));
             out.push(d);
         }
     }

@@ -43,10 +43,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // Domains served by at least two JetStream groups.
     let mut groups_by_domain: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     for inst in &topo.instances {
-        if let (Some(g), Some(d)) = (
-            sim.groups.of[inst.id.0 as usize],
-            model.server(inst.server).js_domain(),
-        ) {
+        if let (Some(g), Some(d)) = (sim.groups.of[inst.id.0 as usize], model.server(inst.server).js_domain()) {
             groups_by_domain.entry(d.to_string()).or_default().insert(g);
         }
     }
@@ -56,14 +53,10 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let _ = groups;
         // A request from a server with a single connection reaches what its neighbour reaches:
         // only servers joining two or more connections can see two JetStreams (keeps fleets fast).
-        for inst in topo
-            .instances
-            .iter()
-            .filter(|i| topo.leaf_links_of(i.id).count() + topo.route_peers(i.id).len() >= 2)
+        for inst in
+            topo.instances.iter().filter(|i| topo.leaf_links_of(i.id).count() + topo.route_peers(i.id).len() >= 2)
         {
-            let mut accounts: BTreeSet<String> = entry_accounts(model.server(inst.server))
-                .into_iter()
-                .collect();
+            let mut accounts: BTreeSet<String> = entry_accounts(model.server(inst.server)).into_iter().collect();
             for (l, _) in topo.leaf_links_of(inst.id) {
                 let k = usize::from(topo.leaf_links[l].from != inst.id);
                 accounts.extend(sim.ends[l][k].account.clone());
@@ -72,20 +65,14 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let r = sim.resolve(inst.id, &acc, Some(domain));
                 if r.outcome != Outcome::Duplicate
                     || r.racy
-                    || r.responders
-                        .iter()
-                        .any(|x| x.domain.as_deref() != Some(domain))
+                    || r.responders.iter().any(|x| x.domain.as_deref() != Some(domain))
                 {
                     continue;
                 }
                 let servers = r.responder_servers();
-                let ids: BTreeSet<ServerId> = r
-                    .responders
-                    .iter()
-                    .flat_map(|x| x.instances.iter().map(|i| topo.instance(*i).server))
-                    .collect();
-                dups.entry((domain.clone(), servers))
-                    .or_insert((ids, format!("{} ({acc})", inst.label)));
+                let ids: BTreeSet<ServerId> =
+                    r.responders.iter().flat_map(|x| x.instances.iter().map(|i| topo.instance(*i).server)).collect();
+                dups.entry((domain.clone(), servers)).or_insert((ids, format!("{} ({acc})", inst.label)));
             }
         }
     }
@@ -97,16 +84,15 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             let s = model.server(*id);
             let msg = if ids.len() == 1 && s.replicas > 1 {
-                format!("domain `{domain}` is served by each of the {} replicas of `{}`, independent JetStreams", s.replicas, s.label)
+                format!(
+                    "domain `{domain}` is served by each of the {} replicas of `{}`, independent JetStreams",
+                    s.replicas, s.label
+                )
             } else {
                 format!(
                     "domain `{domain}` is served by {} independent JetStreams: {}",
                     servers.len(),
-                    servers
-                        .iter()
-                        .map(|x| format!("`{x}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    servers.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")
                 )
             };
             let mut d = Diagnostic::new(META.name, spans::domain(s), msg)
@@ -116,10 +102,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 ));
             for other in ids.iter().filter(|o| *o != id) {
                 let o = model.server(*other);
-                d = d.with_related(
-                    spans::domain(o),
-                    format!("`{}` also has domain `{domain}`", o.label),
-                );
+                d = d.with_related(spans::domain(o), format!("`{}` also has domain `{domain}`", o.label));
             }
             out.push(d);
         }

@@ -63,10 +63,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Some(d) => format!("leaf-connected JetStream `{}` (domain `{d}`)", y.label),
                     None => format!("leaf-connected JetStream `{}`", y.label),
                 };
-                found
-                    .entry(x.id)
-                    .or_default()
-                    .push((spans::jetstream(y), what));
+                found.entry(x.id).or_default().push((spans::jetstream(y), what));
             }
         }
     }
@@ -83,10 +80,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .and_then(|r| r.urls.first())
                 .map(|u| crate::topology::url::redact(&u.value))
                 .unwrap_or_default();
-            found.entry(rs.server).or_default().push((
-                *span,
-                format!("leaf remote `{url}` outside the scanned files"),
-            ));
+            found.entry(rs.server).or_default().push((*span, format!("leaf remote `{url}` outside the scanned files")));
         }
     }
     for (id, peers) in found {

@@ -47,17 +47,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for f in &sim.flaps {
         let link = &topo.leaf_links[f.link];
         let hub = model.server(topo.instance(f.hub).server);
-        let spoke_inst = if link.from == f.hub {
-            link.to
-        } else {
-            link.from
-        };
+        let spoke_inst = if link.from == f.hub { link.to } else { link.from };
         let spoke = model.server(topo.instance(spoke_inst).server);
-        let Some(domain) = f
-            .subject
-            .strip_prefix("$JS.")
-            .and_then(|r| r.strip_suffix(".API.INFO"))
-        else {
+        let Some(domain) = f.subject.strip_prefix("$JS.").and_then(|r| r.strip_suffix(".API.INFO")) else {
             continue;
         };
         let k = if link.from == spoke_inst { 0 } else { 1 };
@@ -109,10 +101,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if dl != dh || !leaf.js_enabled() || !hub.js_enabled() || a.server == b.server {
             continue;
         }
-        let (ga, gb) = (
-            sim.groups.of[a.id.0 as usize],
-            sim.groups.of[b.id.0 as usize],
-        );
+        let (ga, gb) = (sim.groups.of[a.id.0 as usize], sim.groups.of[b.id.0 as usize]);
         if ga == gb {
             continue;
         }
@@ -125,10 +114,16 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let d = Diagnostic::new(
             META.name,
             spans::domain(leaf),
-            format!("`{}` reuses JetStream domain `{dl}` of its hub `{}`: `$JS.{dl}.API` from `{}` never reaches `{}`", leaf.label, hub.label, leaf.label, hub.label),
+            format!(
+                "`{}` reuses JetStream domain `{dl}` of its hub `{}`: `$JS.{dl}.API` from `{}` never reaches `{}`",
+                leaf.label, hub.label, leaf.label, hub.label
+            ),
         )
         .with_label(format!("domain `{dl}` belongs to `{}`", hub.label))
-        .with_help(format!("give `{}` its own domain; the nearest mapping wins, so `{}` answers `$JS.{dl}.API` itself", leaf.label, leaf.label))
+        .with_help(format!(
+            "give `{}` its own domain; the nearest mapping wins, so `{}` answers `$JS.{dl}.API` itself",
+            leaf.label, leaf.label
+        ))
         .with_related(spans::domain(hub), format!("home of domain `{dl}`"));
         out.push(d);
     }

@@ -60,10 +60,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if a.account.as_deref() != sys(leaf) || b.account.as_deref() != sys(hub) {
             continue;
         }
-        let (ga, gb) = (
-            sim.groups.of[ia.id.0 as usize],
-            sim.groups.of[ib.id.0 as usize],
-        );
+        let (ga, gb) = (sim.groups.of[ia.id.0 as usize], sim.groups.of[ib.id.0 as usize]);
         if ga == gb || !reported.insert((leaf.id, hub.id)) {
             continue;
         }
@@ -74,16 +71,16 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let why = if !crate::jetstream::facts::clustered(hub) {
             format!("`{}` is not clustered", hub.label)
         } else {
-            format!(
-                "`{}` is standalone without `extension_hint: will_extend`",
-                leaf.label
-            )
+            format!("`{}` is standalone without `extension_hint: will_extend`", leaf.label)
         };
         let idx = topo.remotes[link.remote].index;
         let d = Diagnostic::new(
             META.name,
             spans::domain(leaf),
-            format!("`{}` and `{}` share the system account with {domain} but stay two JetStreams ({why})", leaf.label, hub.label),
+            format!(
+                "`{}` and `{}` share the system account with {domain} but stay two JetStreams ({why})",
+                leaf.label, hub.label
+            ),
         )
         .with_label("both JetStreams execute every `$JS.API` request".to_string())
         .with_help(format!(

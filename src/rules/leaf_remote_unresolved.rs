@@ -44,12 +44,7 @@ pub(crate) fn conventional_non_leaf_port(port: u16) -> Option<&'static str> {
 
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for rs in &cx.topology.remotes {
-        if rs.chosen.is_some()
-            || rs
-                .urls
-                .iter()
-                .any(|(_, t)| matches!(t, Target::WrongPort { .. }))
-        {
+        if rs.chosen.is_some() || rs.urls.iter().any(|(_, t)| matches!(t, Target::WrongPort { .. })) {
             continue;
         }
         let s = cx.model.server(rs.server);
@@ -60,27 +55,17 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let raw = remote.urls.first().map(|u| u.value.as_str()).unwrap_or("");
-        if DialUrl::parse(raw)
-            .and_then(|u| u.port)
-            .and_then(conventional_non_leaf_port)
-            .is_some()
-        {
+        if DialUrl::parse(raw).and_then(|u| u.port).and_then(conventional_non_leaf_port).is_some() {
             continue;
         }
         out.push(
             Diagnostic::new(
                 META.name,
                 *span,
-                format!(
-                    "leaf remote `{}` of `{}` is not a server in the scanned files",
-                    redact(raw),
-                    s.label
-                ),
+                format!("leaf remote `{}` of `{}` is not a server in the scanned files", redact(raw), s.label),
             )
             .with_label(reason.clone())
-            .with_help(
-                "if the hub belongs to this deployment, scan its files too or fix the host name",
-            ),
+            .with_help("if the hub belongs to this deployment, scan its files too or fix the host name"),
         );
     }
 }

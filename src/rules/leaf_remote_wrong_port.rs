@@ -47,23 +47,14 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     let t = cx.model.server(*server);
                     let fix = match port_of(t, ListenerKind::Leaf) {
                         Some(p) => format!("dial the leafnode port of `{}`: `{p}`", t.label),
-                        None => format!(
-                            "`{}` has no leafnode listener: add `leafnodes {{ port: 7422 }}` to it",
-                            t.label
-                        ),
+                        None => {
+                            format!("`{}` has no leafnode listener: add `leafnodes {{ port: 7422 }}` to it", t.label)
+                        }
                     };
                     let listener_span = match kind {
                         ListenerKind::Client => t.client.as_ref().map(|l| l.span),
-                        ListenerKind::Route => t
-                            .cluster
-                            .as_ref()
-                            .and_then(|c| c.listen.as_ref())
-                            .map(|l| l.span),
-                        ListenerKind::Gateway => t
-                            .gateway
-                            .as_ref()
-                            .and_then(|g| g.listen.as_ref())
-                            .map(|l| l.span),
+                        ListenerKind::Route => t.cluster.as_ref().and_then(|c| c.listen.as_ref()).map(|l| l.span),
+                        ListenerKind::Gateway => t.gateway.as_ref().and_then(|g| g.listen.as_ref()).map(|l| l.span),
                         ListenerKind::Http => t.http.as_ref().map(|l| l.span),
                         ListenerKind::Leaf => None,
                     }
@@ -81,19 +72,14 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                         )
                         .with_label(format!("{} port, not a leafnode port", kind.as_str()))
                         .with_help(fix)
-                        .with_related(
-                            listener_span,
-                            format!("{} listener of `{}`", kind.as_str(), t.label),
-                        ),
+                        .with_related(listener_span, format!("{} listener of `{}`", kind.as_str(), t.label)),
                     );
                 }
                 Target::Unresolved { .. } => {
                     let Some(port) = DialUrl::parse(raw).and_then(|u| u.port) else {
                         continue;
                     };
-                    let Some(kind) =
-                        super::leaf_remote_unresolved::conventional_non_leaf_port(port)
-                    else {
+                    let Some(kind) = super::leaf_remote_unresolved::conventional_non_leaf_port(port) else {
                         continue;
                     };
                     out.push(

@@ -138,40 +138,24 @@ pub struct Topology {
     /// Name and port lookup tables of the model.
     pub index: resolve::Index,
     /// The simulator's state, computed once per nats-server version (see `crate::jetstream::Simulator`).
-    pub(crate) sim_cache: std::sync::Mutex<
-        Vec<(
-            crate::version::NatsVersion,
-            std::sync::Arc<crate::jetstream::State>,
-        )>,
-    >,
+    pub(crate) sim_cache: std::sync::Mutex<Vec<(crate::version::NatsVersion, std::sync::Arc<crate::jetstream::State>)>>,
 }
 
 /// The name a user logs in with on the hub and how the hub maps it to an account.
 pub fn hub_account(hub: &Server, user: Option<&str>, creds: bool) -> HubAccount {
     let ln = hub.leafnodes.as_ref();
-    let leaf_users: Vec<&crate::model::LeafUser> = ln
-        .map(|l| l.auth_user.iter().chain(l.auth_users.iter()).collect())
-        .unwrap_or_default();
-    let acc_of = |u: &crate::model::LeafUser| {
-        u.account
-            .as_ref()
-            .map(|a| a.value.clone())
-            .unwrap_or_else(|| "$G".into())
-    };
-    let auth_account = ln
-        .and_then(|l| l.auth_account.as_ref())
-        .map(|a| a.value.clone());
-    let server_auth =
-        !hub.global_users.is_empty() || hub.accounts.iter().any(|a| !a.users.is_empty());
+    let leaf_users: Vec<&crate::model::LeafUser> =
+        ln.map(|l| l.auth_user.iter().chain(l.auth_users.iter()).collect()).unwrap_or_default();
+    let acc_of =
+        |u: &crate::model::LeafUser| u.account.as_ref().map(|a| a.value.clone()).unwrap_or_else(|| "$G".into());
+    let auth_account = ln.and_then(|l| l.auth_account.as_ref()).map(|a| a.value.clone());
+    let server_auth = !hub.global_users.is_empty() || hub.accounts.iter().any(|a| !a.users.is_empty());
     if let Some(u) = user {
         if let Some(lu) = leaf_users.iter().find(|lu| lu.user == u) {
             return HubAccount::Known(acc_of(lu));
         }
         if !leaf_users.is_empty() {
-            return HubAccount::Unknown(format!(
-                "user `{u}` is not a leafnode user of `{}`",
-                hub.label
-            ));
+            return HubAccount::Unknown(format!("user `{u}` is not a leafnode user of `{}`", hub.label));
         }
         if let Some(a) = hub.accounts.iter().find(|a| a.users.iter().any(|x| x == u)) {
             return HubAccount::Known(a.name.value.clone());
@@ -180,9 +164,7 @@ pub fn hub_account(hub: &Server, user: Option<&str>, creds: bool) -> HubAccount 
             return HubAccount::Known("$G".into());
         }
         if hub.operator_mode {
-            return HubAccount::Unknown(
-                "operator mode: the account comes from the user's JWT".into(),
-            );
+            return HubAccount::Unknown("operator mode: the account comes from the user's JWT".into());
         }
         if !server_auth {
             return HubAccount::Known(auth_account.unwrap_or_else(|| "$G".into()));
@@ -245,17 +227,8 @@ impl Topology {
             t.first_instance.push(InstanceId(t.instances.len() as u32));
             for r in 0..n {
                 let id = InstanceId(t.instances.len() as u32);
-                let label = if n > 1 {
-                    format!("{}-{}", s.label, r)
-                } else {
-                    s.label.clone()
-                };
-                t.instances.push(Instance {
-                    id,
-                    server: s.id,
-                    replica: r,
-                    label,
-                });
+                let label = if n > 1 { format!("{}-{}", s.label, r) } else { s.label.clone() };
+                t.instances.push(Instance { id, server: s.id, replica: r, label });
                 t.nodes.push(t.graph.add_node(Node::Server(id)));
             }
         }
@@ -274,14 +247,8 @@ impl Topology {
 
     /// Every instance of a server.
     pub fn instances_of(&self, server: ServerId) -> impl Iterator<Item = &Instance> {
-        let first = self
-            .first_instance
-            .get(server.0 as usize)
-            .map(|i| i.0 as usize)
-            .unwrap_or(self.instances.len());
-        self.instances[first..]
-            .iter()
-            .take_while(move |i| i.server == server)
+        let first = self.first_instance.get(server.0 as usize).map(|i| i.0 as usize).unwrap_or(self.instances.len());
+        self.instances[first..].iter().take_while(move |i| i.server == server)
     }
 
     /// The first instance of a server (the one a Service name reaches for routing purposes).
@@ -296,12 +263,7 @@ impl Topology {
     /// Other instances routed to this one (same cluster).
     pub fn route_peers(&self, id: InstanceId) -> Vec<InstanceId> {
         match self.cluster_of[id.0 as usize] {
-            Some(c) => self.clusters[c]
-                .members
-                .iter()
-                .copied()
-                .filter(|m| *m != id)
-                .collect(),
+            Some(c) => self.clusters[c].members.iter().copied().filter(|m| *m != id).collect(),
             None => Vec::new(),
         }
     }
@@ -345,17 +307,10 @@ impl Topology {
             }
             for r in &c.routes {
                 let target = match DialUrl::parse(&r.value) {
-                    Some(u) => resolve::resolve_in(
-                        &self.index,
-                        model,
-                        &s.locality,
-                        Some(s.id),
-                        &u,
-                        ListenerKind::Route,
-                    ),
-                    None => Target::Unresolved {
-                        reason: "not a URL".into(),
-                    },
+                    Some(u) => {
+                        resolve::resolve_in(&self.index, model, &s.locality, Some(s.id), &u, ListenerKind::Route)
+                    }
+                    None => Target::Unresolved { reason: "not a URL".into() },
                 };
                 if let Target::Found { server } = &target {
                     if has_cluster_listener(model.server(*server)) {
@@ -365,11 +320,7 @@ impl Topology {
                         }
                     }
                 }
-                self.routes.push(RouteStatus {
-                    server: s.id,
-                    span: r.span,
-                    target,
-                });
+                self.routes.push(RouteStatus { server: s.id, span: r.span, target });
             }
         }
         // Servers sharing a cluster name whose routes all point outside the scanned files are
@@ -377,25 +328,15 @@ impl Topology {
         let mut assumed: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
         for s in &model.servers {
             let Some(c) = &s.cluster else { continue };
-            let Some(name) = c
-                .name
-                .as_ref()
-                .map(|n| n.value.clone())
-                .filter(|n| !n.is_empty())
-            else {
+            let Some(name) = c.name.as_ref().map(|n| n.value.clone()).filter(|n| !n.is_empty()) else {
                 continue;
             };
             let mine: Vec<&RouteStatus> = self.routes.iter().filter(|r| r.server == s.id).collect();
             if has_cluster_listener(s)
                 && !mine.is_empty()
-                && mine
-                    .iter()
-                    .all(|r| matches!(r.target, Target::Unresolved { .. }))
+                && mine.iter().all(|r| matches!(r.target, Target::Unresolved { .. }))
             {
-                assumed
-                    .entry(name)
-                    .or_default()
-                    .push(self.first_instance(s.id).0 as usize);
+                assumed.entry(name).or_default().push(self.first_instance(s.id).0 as usize);
             }
         }
         let mut assumed_roots = std::collections::BTreeSet::new();
@@ -405,8 +346,7 @@ impl Topology {
             }
             assumed_roots.insert(members[0]);
         }
-        let assumed_roots: std::collections::BTreeSet<usize> =
-            assumed_roots.into_iter().map(|r| uf.find(r)).collect();
+        let assumed_roots: std::collections::BTreeSet<usize> = assumed_roots.into_iter().map(|r| uf.find(r)).collect();
         let mut root_to_cluster = std::collections::BTreeMap::new();
         self.cluster_of = vec![None; self.instances.len()];
         for i in 0..self.instances.len() {
@@ -425,22 +365,14 @@ impl Topology {
             });
             self.clusters[idx].members.push(InstanceId(i as u32));
             if self.clusters[idx].name.is_none() {
-                self.clusters[idx].name = s
-                    .cluster
-                    .as_ref()
-                    .and_then(|c| c.name.as_ref())
-                    .map(|n| n.value.clone());
+                self.clusters[idx].name = s.cluster.as_ref().and_then(|c| c.name.as_ref()).map(|n| n.value.clone());
             }
             self.cluster_of[i] = Some(idx);
         }
         for g in &self.clusters {
             for (a, &x) in g.members.iter().enumerate() {
                 for &y in &g.members[a + 1..] {
-                    self.graph.add_edge(
-                        self.nodes[x.0 as usize],
-                        self.nodes[y.0 as usize],
-                        Edge::Route,
-                    );
+                    self.graph.add_edge(self.nodes[x.0 as usize], self.nodes[y.0 as usize], Edge::Route);
                 }
             }
         }
@@ -456,14 +388,9 @@ impl Topology {
                     let Some(d) = DialUrl::parse(&u.value) else {
                         continue;
                     };
-                    if let Target::Found { server } = resolve::resolve_in(
-                        &self.index,
-                        model,
-                        &s.locality,
-                        Some(s.id),
-                        &d,
-                        ListenerKind::Gateway,
-                    ) {
+                    if let Target::Found { server } =
+                        resolve::resolve_in(&self.index, model, &s.locality, Some(s.id), &d, ListenerKind::Gateway)
+                    {
                         let to = self.first_instance(server);
                         if let Some(to_c) = self.cluster_of[to.0 as usize] {
                             if to_c != from_c {
@@ -493,17 +420,10 @@ impl Topology {
                 for (ui, u) in r.urls.iter().enumerate() {
                     let d = DialUrl::parse(&u.value);
                     let target = match &d {
-                        Some(d) => resolve::resolve_in(
-                            &self.index,
-                            model,
-                            &s.locality,
-                            Some(s.id),
-                            d,
-                            ListenerKind::Leaf,
-                        ),
-                        None => Target::Unresolved {
-                            reason: "not a URL".into(),
-                        },
+                        Some(d) => {
+                            resolve::resolve_in(&self.index, model, &s.locality, Some(s.id), d, ListenerKind::Leaf)
+                        }
+                        None => Target::Unresolved { reason: "not a URL".into() },
                     };
                     if chosen.is_none() && matches!(target, Target::Found { .. }) {
                         chosen = Some(ui);
@@ -512,25 +432,14 @@ impl Topology {
                     parsed.push(d);
                 }
                 let remote_idx = self.remotes.len();
-                let local_account = r
-                    .account
-                    .as_ref()
-                    .map(|a| a.value.clone())
-                    .unwrap_or_else(|| "$G".into());
+                let local_account = r.account.as_ref().map(|a| a.value.clone()).unwrap_or_else(|| "$G".into());
                 match chosen {
                     Some(ui) => {
-                        let Target::Found { server: hub } = urls[ui].1 else {
-                            unreachable!()
-                        };
+                        let Target::Found { server: hub } = urls[ui].1 else { unreachable!() };
                         let user = parsed[ui].as_ref().and_then(|d| d.user.clone());
-                        let hub_acc = hub_account(
-                            model.server(hub),
-                            user.as_deref(),
-                            r.credentials.is_some(),
-                        );
+                        let hub_acc = hub_account(model.server(hub), user.as_deref(), r.credentials.is_some());
                         let to = self.first_instance(hub);
-                        let froms: Vec<InstanceId> =
-                            self.instances_of(s.id).map(|i| i.id).collect();
+                        let froms: Vec<InstanceId> = self.instances_of(s.id).map(|i| i.id).collect();
                         for from in froms {
                             let idx = self.leaf_links.len();
                             self.leaf_links.push(LeafLink {
@@ -555,26 +464,15 @@ impl Topology {
                             .next()
                             .map(|d| d.redacted())
                             .unwrap_or_else(|| "(unparsable remote)".to_string());
-                        let node = *externals
-                            .entry(name.clone())
-                            .or_insert_with(|| self.graph.add_node(Node::External(name)));
-                        let froms: Vec<InstanceId> =
-                            self.instances_of(s.id).map(|i| i.id).collect();
+                        let node =
+                            *externals.entry(name.clone()).or_insert_with(|| self.graph.add_node(Node::External(name)));
+                        let froms: Vec<InstanceId> = self.instances_of(s.id).map(|i| i.id).collect();
                         for from in froms {
-                            self.graph.add_edge(
-                                self.nodes[from.0 as usize],
-                                node,
-                                Edge::LeafExternal(remote_idx),
-                            );
+                            self.graph.add_edge(self.nodes[from.0 as usize], node, Edge::LeafExternal(remote_idx));
                         }
                     }
                 }
-                self.remotes.push(RemoteStatus {
-                    server: s.id,
-                    index: ri,
-                    urls,
-                    chosen,
-                });
+                self.remotes.push(RemoteStatus { server: s.id, index: ri, urls, chosen });
             }
         }
     }

@@ -31,18 +31,12 @@ fn node_id(i: InstanceId) -> String {
 }
 
 /// Rules with findings per server, from the findings' files.
-fn findings_by_server(
-    model: &Model,
-    diags: &[Diagnostic],
-) -> BTreeMap<u32, BTreeSet<&'static str>> {
+fn findings_by_server(model: &Model, diags: &[Diagnostic]) -> BTreeMap<u32, BTreeSet<&'static str>> {
     let mut out: BTreeMap<u32, BTreeSet<&'static str>> = BTreeMap::new();
     for d in diags {
         for s in &model.servers {
-            let own = s.config == Some(d.span.file)
-                || s.variants.contains(&d.span.file)
-                || s.span.file == d.span.file;
-            let inside =
-                s.config.is_some() || (d.span.start >= s.span.start && d.span.end <= s.span.end);
+            let own = s.config == Some(d.span.file) || s.variants.contains(&d.span.file) || s.span.file == d.span.file;
+            let inside = s.config.is_some() || (d.span.start >= s.span.start && d.span.end <= s.span.end);
             if own && inside {
                 out.entry(s.id.0).or_default().insert(d.rule);
             }
@@ -65,10 +59,7 @@ fn picture(sim: &Simulator, diags: &[Diagnostic]) -> Picture {
         }
         let rules = findings.get(&inst.server.0);
         if let Some(r) = rules {
-            lines.push(format!(
-                "! {}",
-                r.iter().copied().collect::<Vec<_>>().join(", ")
-            ));
+            lines.push(format!("! {}", r.iter().copied().collect::<Vec<_>>().join(", ")));
         }
         nodes.push((node_id(inst.id), lines, rules.is_some(), false));
     }
@@ -77,19 +68,11 @@ fn picture(sim: &Simulator, diags: &[Diagnostic]) -> Picture {
         if let Node::External(name) = &topo.graph[n] {
             let id = format!("x{}", externals.len());
             externals.insert(name.clone(), id.clone());
-            nodes.push((
-                id,
-                vec![name.clone(), "outside the scanned files".into()],
-                false,
-                true,
-            ));
+            nodes.push((id, vec![name.clone(), "outside the scanned files".into()], false, true));
         }
     }
     for (i, h) in model.hosts.iter().enumerate() {
-        let mut lines = vec![
-            format!("host {}", h.label),
-            format!("lattice {}", h.lattice.value),
-        ];
+        let mut lines = vec![format!("host {}", h.label), format!("lattice {}", h.lattice.value)];
         if let Some(d) = &h.js_domain {
             lines.push(format!("WASMCLOUD_JS_DOMAIN {}", d.value));
         }
@@ -164,11 +147,7 @@ fn picture(sim: &Simulator, diags: &[Diagnostic]) -> Picture {
     }
     edges.sort();
     edges.dedup();
-    Picture {
-        nodes,
-        clusters,
-        edges,
-    }
+    Picture { nodes, clusters, edges }
 }
 
 fn dot_escape(s: &str) -> String {
@@ -176,9 +155,7 @@ fn dot_escape(s: &str) -> String {
 }
 
 fn mermaid_escape(s: &str) -> String {
-    s.replace('"', "#quot;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
+    s.replace('"', "#quot;").replace('<', "#lt;").replace('>', "#gt;")
 }
 
 /// Renders the topology in `format`. `diags` are the run's findings (servers with findings are marked).
@@ -190,11 +167,7 @@ pub fn render(sim: &Simulator, diags: &[Diagnostic], format: Format) -> String {
         Format::Dot => {
             out.push_str("digraph latticelint {\n  rankdir=BT;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n");
             let node_line = |(id, lines, bad, ext): &(String, Vec<String>, bool, bool)| {
-                let label = lines
-                    .iter()
-                    .map(|l| dot_escape(l))
-                    .collect::<Vec<_>>()
-                    .join("\\n");
+                let label = lines.iter().map(|l| dot_escape(l)).collect::<Vec<_>>().join("\\n");
                 let style = if *ext {
                     ", style=\"rounded,dashed\""
                 } else if *bad {
@@ -205,11 +178,8 @@ pub fn render(sim: &Simulator, diags: &[Diagnostic], format: Format) -> String {
                 format!("\"{id}\" [label=\"{label}\"{style}];\n")
             };
             for (i, (label, members)) in p.clusters.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "  subgraph cluster_{i} {{\n    label=\"{}\";\n    style=dashed;",
-                    dot_escape(label)
-                );
+                let _ =
+                    writeln!(out, "  subgraph cluster_{i} {{\n    label=\"{}\";\n    style=dashed;", dot_escape(label));
                 for n in p.nodes.iter().filter(|n| members.contains(&n.0)) {
                     out.push_str("    ");
                     out.push_str(&node_line(n));
@@ -229,22 +199,14 @@ pub fn render(sim: &Simulator, diags: &[Diagnostic], format: Format) -> String {
                     _ => "",
                 };
                 let sep = if style.is_empty() { "" } else { ", " };
-                let _ = writeln!(
-                    out,
-                    "  \"{a}\" -> \"{b}\" [label=\"{}\"{sep}{style}];",
-                    dot_escape(label)
-                );
+                let _ = writeln!(out, "  \"{a}\" -> \"{b}\" [label=\"{}\"{sep}{style}];", dot_escape(label));
             }
             out.push_str("}\n");
         }
         Format::Mermaid => {
             out.push_str("flowchart BT\n");
             let node_line = |(id, lines, _, ext): &(String, Vec<String>, bool, bool)| {
-                let label = lines
-                    .iter()
-                    .map(|l| mermaid_escape(l))
-                    .collect::<Vec<_>>()
-                    .join("<br/>");
+                let label = lines.iter().map(|l| mermaid_escape(l)).collect::<Vec<_>>().join("<br/>");
                 if *ext {
                     format!("{id}([\"{label}\"])\n")
                 } else {
@@ -279,11 +241,8 @@ pub fn render(sim: &Simulator, diags: &[Diagnostic], format: Format) -> String {
             let bad: Vec<&String> = p.nodes.iter().filter(|n| n.2).map(|n| &n.0).collect();
             if !bad.is_empty() {
                 out.push_str("  classDef finding stroke:#d00,stroke-width:3px\n");
-                let _ = writeln!(
-                    out,
-                    "  class {} finding",
-                    bad.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
-                );
+                let _ =
+                    writeln!(out, "  class {} finding", bad.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","));
             }
         }
     }

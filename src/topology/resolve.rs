@@ -38,11 +38,7 @@ pub enum Target {
     /// On the wanted listener of `server`.
     Found { server: ServerId },
     /// On `server`, but on a listener of another kind.
-    WrongPort {
-        server: ServerId,
-        kind: ListenerKind,
-        port: u16,
-    },
+    WrongPort { server: ServerId, kind: ListenerKind, port: u16 },
     /// Nowhere in this deployment (another site, NGS, a typo).
     Unresolved { reason: String },
 }
@@ -81,23 +77,15 @@ pub struct Index {
     by_local_port: HashMap<(String, u16), Vec<ServerId>>,
 }
 
-const KINDS: [ListenerKind; 5] = [
-    ListenerKind::Client,
-    ListenerKind::Leaf,
-    ListenerKind::Route,
-    ListenerKind::Gateway,
-    ListenerKind::Http,
-];
+const KINDS: [ListenerKind; 5] =
+    [ListenerKind::Client, ListenerKind::Leaf, ListenerKind::Route, ListenerKind::Gateway, ListenerKind::Http];
 
 impl Index {
     pub fn new(model: &Model) -> Index {
         let mut ix = Index::default();
         for s in &model.servers {
             for h in &s.hostnames {
-                ix.by_host
-                    .entry(h.to_ascii_lowercase())
-                    .or_default()
-                    .push(s.id);
+                ix.by_host.entry(h.to_ascii_lowercase()).or_default().push(s.id);
             }
             let mut names = vec![s.label.to_ascii_lowercase()];
             if let Some(n) = &s.name {
@@ -111,10 +99,7 @@ impl Index {
             ports.sort();
             ports.dedup();
             for p in ports {
-                ix.by_local_port
-                    .entry((s.locality.clone(), p))
-                    .or_default()
-                    .push(s.id);
+                ix.by_local_port.entry((s.locality.clone(), p)).or_default().push(s.id);
             }
         }
         ix
@@ -124,20 +109,13 @@ impl Index {
     pub fn candidates(&self, locality: &str, host: &str, port: u16) -> Vec<ServerId> {
         let host = host.to_ascii_lowercase();
         if super::url::is_loopback_host(&host) {
-            return self
-                .by_local_port
-                .get(&(locality.to_string(), port))
-                .cloned()
-                .unwrap_or_default();
+            return self.by_local_port.get(&(locality.to_string(), port)).cloned().unwrap_or_default();
         }
         if let Some(v) = self.by_host.get(&host) {
             return v.clone();
         }
         // `nats-0.nats-headless.ns.svc...`: a pod of a StatefulSet behind a headless Service.
-        if let Some(v) = host
-            .split_once('.')
-            .and_then(|(_, rest)| self.by_host.get(rest))
-        {
+        if let Some(v) = host.split_once('.').and_then(|(_, rest)| self.by_host.get(rest)) {
             return v.clone();
         }
         // A server name used as a host name (docs examples).
@@ -147,13 +125,7 @@ impl Index {
 
 /// Resolves `url` dialed by a client/server in `locality` (excluding `from` itself) to a listener
 /// of kind `want` (builds an [`Index`]; use [`resolve_in`] for many lookups).
-pub fn resolve(
-    model: &Model,
-    locality: &str,
-    from: Option<ServerId>,
-    url: &DialUrl,
-    want: ListenerKind,
-) -> Target {
+pub fn resolve(model: &Model, locality: &str, from: Option<ServerId>, url: &DialUrl, want: ListenerKind) -> Target {
     resolve_in(&Index::new(model), model, locality, from, url, want)
 }
 
@@ -172,26 +144,15 @@ pub fn resolve_in(
         _ => None,
     };
     let Some(port) = url.port.or(default_port) else {
-        return Target::Unresolved {
-            reason: format!("`{}` has no port", url.redacted()),
-        };
+        return Target::Unresolved { reason: format!("`{}` has no port", url.redacted()) };
     };
-    let cands: Vec<ServerId> = index
-        .candidates(locality, &url.host, port)
-        .into_iter()
-        .filter(|c| Some(*c) != from)
-        .collect();
+    let cands: Vec<ServerId> =
+        index.candidates(locality, &url.host, port).into_iter().filter(|c| Some(*c) != from).collect();
     if cands.is_empty() {
         let reason = if url.is_loopback() {
-            format!(
-                "no other server of this machine listens on `{}`",
-                url.redacted()
-            )
+            format!("no other server of this machine listens on `{}`", url.redacted())
         } else {
-            format!(
-                "no server in the scanned files is reachable as `{}`",
-                url.host
-            )
+            format!("no server in the scanned files is reachable as `{}`", url.host)
         };
         return Target::Unresolved { reason };
     }
@@ -201,19 +162,11 @@ pub fn resolve_in(
         }
     }
     for &c in &cands {
-        for kind in [
-            ListenerKind::Client,
-            ListenerKind::Route,
-            ListenerKind::Gateway,
-            ListenerKind::Http,
-            ListenerKind::Leaf,
-        ] {
+        for kind in
+            [ListenerKind::Client, ListenerKind::Route, ListenerKind::Gateway, ListenerKind::Http, ListenerKind::Leaf]
+        {
             if kind != want && port_of(model.server(c), kind) == Some(port) {
-                return Target::WrongPort {
-                    server: c,
-                    kind,
-                    port,
-                };
+                return Target::WrongPort { server: c, kind, port };
             }
         }
     }
@@ -221,12 +174,5 @@ pub fn resolve_in(
     if !url.is_loopback() && cands.len() == 1 && port_of(model.server(cands[0]), want).is_some() {
         return Target::Found { server: cands[0] };
     }
-    Target::Unresolved {
-        reason: format!(
-            "no {} listener on port {} of `{}`",
-            want.as_str(),
-            port,
-            url.host
-        ),
-    }
+    Target::Unresolved { reason: format!("no {} listener on port {} of `{}`", want.as_str(), port, url.host) }
 }

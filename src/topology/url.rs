@@ -38,9 +38,7 @@ impl DialUrl {
         let (host, port) = if let Some(stripped) = hostport.strip_prefix('[') {
             let end = stripped.find(']')?;
             let host = &stripped[..end];
-            let port = stripped[end + 1..]
-                .strip_prefix(':')
-                .and_then(|p| p.parse().ok());
+            let port = stripped[end + 1..].strip_prefix(':').and_then(|p| p.parse().ok());
             (host.to_string(), port)
         } else {
             match hostport.rsplit_once(':') {
@@ -89,16 +87,8 @@ impl DialUrl {
 
 /// `localhost`, `127.x`, `::1`, `0.0.0.0` (dialing the unspecified address reaches the local machine).
 pub fn is_loopback_host(host: &str) -> bool {
-    let h = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_ascii_lowercase();
-    h == "localhost"
-        || h.starts_with("127.")
-        || h == "::1"
-        || h == "0.0.0.0"
-        || h == "::"
-        || h.ends_with(".localhost")
+    let h = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    h == "localhost" || h.starts_with("127.") || h == "::1" || h == "0.0.0.0" || h == "::" || h.ends_with(".localhost")
 }
 
 /// Removes the userinfo of any URL-looking text (for messages).
@@ -125,10 +115,7 @@ mod tests {
         let u = DialUrl::parse("nats://leafuser:pw@localhost").unwrap();
         assert_eq!((u.host.as_str(), u.port), ("localhost", None));
         let u = DialUrl::parse("nats-0.nats.default.svc:6222").unwrap();
-        assert_eq!(
-            (u.host.as_str(), u.port, u.scheme),
-            ("nats-0.nats.default.svc", Some(6222), None)
-        );
+        assert_eq!((u.host.as_str(), u.port, u.scheme), ("nats-0.nats.default.svc", Some(6222), None));
         let u = DialUrl::parse("tls://[::1]:7422").unwrap();
         assert_eq!((u.host.as_str(), u.port), ("::1", Some(7422)));
         assert!(u.is_loopback());

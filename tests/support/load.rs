@@ -38,13 +38,7 @@ pub fn load_dir(dir: &Path) -> Loaded {
 /// The text of the line a span starts on.
 pub fn line_of(db: &SourceDb, span: latticelint::span::Span) -> String {
     let f = db.get(span.file);
-    let start = f.text[..span.start as usize]
-        .rfind('\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let end = f.text[span.start as usize..]
-        .find('\n')
-        .map(|i| i + span.start as usize)
-        .unwrap_or(f.text.len());
+    let start = f.text[..span.start as usize].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let end = f.text[span.start as usize..].find('\n').map(|i| i + span.start as usize).unwrap_or(f.text.len());
     f.text[start..end].to_string()
 }
