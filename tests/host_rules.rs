@@ -32,3 +32,16 @@ fn host_rules_fire_where_expected() {
     let unknown = out.diagnostics.iter().find(|d| d.rule == "host-js-domain-unknown").unwrap();
     assert!(unknown.help.as_deref().unwrap().contains("did you mean `hub`?"));
 }
+
+/// A host whose server leaves the scan (an unresolved leaf remote) may use a domain declared out
+/// there: no `host-js-domain-unknown`, only the remote's `leaf-remote-unresolved` info.
+#[test]
+fn host_domain_declared_outside_the_scan_is_not_unknown() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deploy-hosts-external");
+    let out = lint(&[root], &Settings::default());
+    let rules: Vec<&str> = out.diagnostics.iter().map(|d| d.rule).collect();
+    assert_eq!(out.model.hosts.len(), 1, "the WasmCloudHostConfig is a host");
+    assert!(rules.contains(&"leaf-remote-unresolved"), "{rules:?}");
+    assert!(!rules.contains(&"host-js-domain-unknown"), "{rules:?}");
+    assert!(!rules.contains(&"js-home-unreachable"), "{rules:?}");
+}

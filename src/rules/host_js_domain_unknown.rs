@@ -1,6 +1,6 @@
 //! `host-js-domain-unknown`: a host or wadm uses a JetStream domain no server declares.
 
-use super::host_analysis::{declared_domains, list};
+use super::host_analysis::{declared_domains, leaves_scan, list};
 use crate::diagnostic::Diagnostic;
 use crate::jetstream::clients::server_at;
 use crate::rules::Context;
@@ -73,14 +73,20 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     };
     for h in &cx.model.hosts {
         if let Some(dom) = &h.js_domain {
-            let reaches = h.sidecar.is_some() || server_at(cx.model, &h.locality, &h.ctl).is_some();
-            report("host", &h.label, dom, reaches);
+            let server = h.sidecar.or_else(|| server_at(cx.model, &h.locality, &h.ctl));
+            if server.is_some_and(|s| leaves_scan(cx, s)) {
+                continue; // the domain may be declared by a server outside the scanned files
+            }
+            report("host", &h.label, dom, server.is_some());
         }
     }
     for w in &cx.model.wadms {
         if let Some(dom) = &w.js_domain {
-            let reaches = w.servers.iter().any(|e| server_at(cx.model, &w.locality, e).is_some());
-            report("wadm", &w.label, dom, reaches);
+            let servers: Vec<_> = w.servers.iter().filter_map(|e| server_at(cx.model, &w.locality, e)).collect();
+            if servers.iter().any(|s| leaves_scan(cx, *s)) {
+                continue; // the domain may be declared by a server outside the scanned files
+            }
+            report("wadm", &w.label, dom, !servers.is_empty());
         }
     }
 }
