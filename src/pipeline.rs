@@ -30,6 +30,9 @@ pub struct Outcome {
 /// Lints `paths` (files or folders). Never panics on bad input; problems become diagnostics.
 pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
     let paths: Vec<PathBuf> = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
+    // Absolute and lexically normal, so that `.`, `./x` and `x` name one file however it is reached
+    // (walked, mounted by compose, included); display paths stay relative to the scanned root.
+    let paths: Vec<PathBuf> = paths.iter().map(|p| crate::source::normalize(p)).collect();
     let root = discover::scan_root(&paths);
     let db = SourceDb::new(root.clone());
     let found = discover::discover_excluding(&paths, &db, &settings.exclude);

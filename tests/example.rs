@@ -38,3 +38,13 @@ fn readme_shows_the_example_output() {
     let expected = include_str!("example.concise.txt");
     assert!(readme.contains(expected.trim_end()), "README's example output is stale:\n{expected}");
 }
+
+/// `latticelint` run inside the deployment folder (default path `.`) reads each file once and
+/// reports the same findings as when the folder is named from outside.
+#[test]
+fn default_path_inside_the_folder_matches() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/example");
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_latticelint")).args(["-f", "concise"]).current_dir(dir).output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), include_str!("example.concise.txt"));
+}
