@@ -121,6 +121,38 @@ pub struct Lexer<'a> {
     pub skipped_top_braces: usize,
 }
 
+/// How an array or a map ends its elements (see [`Lexer::value_end`]).
+struct Container {
+    value_end: St,
+    next_element: St,
+    close: char,
+    end: St,
+    semicolon_separates: bool,
+    /// The map state consumes its `}` before [`St::MapEnd`]; the array state leaves `]` to [`St::ArrayEnd`].
+    ignore_close: bool,
+    unexpected: fn(char) -> LexError,
+}
+
+const ARRAY: Container = Container {
+    value_end: St::ArrayValueEnd,
+    next_element: St::ArrayValue,
+    close: ']',
+    end: St::ArrayEnd,
+    semicolon_separates: false,
+    ignore_close: false,
+    unexpected: LexError::ArrayValueEnd,
+};
+
+const MAP: Container = Container {
+    value_end: St::MapValueEnd,
+    next_element: St::MapKeyStart,
+    close: '}',
+    end: St::MapEnd,
+    semicolon_separates: true,
+    ignore_close: true,
+    unexpected: LexError::MapValueEnd,
+};
+
 impl<'a> Lexer<'a> {
     pub fn new(src: &'a str, blocks: bool) -> Self {
         Lexer {
@@ -838,33 +870,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn array_value_end(&mut self) -> St {
-        self.skip_blanks(false, true);
-        let r = self.next();
-        match r {
-            ' ' | '\t' => {
-                self.ignore();
-                St::ArrayValueEnd
-            }
-            '#' => {
-                self.push(St::ArrayValueEnd);
-                St::CommentStart
-            }
-            '/' => {
-                if self.next() == '/' {
-                    self.push(St::ArrayValueEnd);
-                    return St::CommentStart;
-                }
-                self.backup();
-                self.ignore();
-                St::ArrayValue
-            }
-            ',' | '\n' | '\r' => {
-                self.ignore();
-                St::ArrayValue
-            }
-            ']' => St::ArrayEnd,
-            _ => self.errorf(LexError::ArrayValueEnd(r)),
-        }
+        self.value_end(&ARRAY)
     }
 
     fn array_end(&mut self) -> St {
@@ -998,35 +1004,47 @@ impl<'a> Lexer<'a> {
     }
 
     fn map_value_end(&mut self) -> St {
+        self.value_end(&MAP)
+    }
+
+    /// After a value inside an array or a map: blanks, a comment, a separator (back to the next
+    /// element) or the closing bracket. Maps also take `;` as a separator, like the reference lexer.
+    fn value_end(&mut self, c: &Container) -> St {
         self.skip_blanks(false, true);
         let r = self.next();
         match r {
             ' ' | '\t' => {
                 self.ignore();
-                St::MapValueEnd
+                c.value_end
             }
             '#' => {
-                self.push(St::MapValueEnd);
+                self.push(c.value_end);
                 St::CommentStart
             }
             '/' => {
                 if self.next() == '/' {
-                    self.push(St::MapValueEnd);
+                    self.push(c.value_end);
                     return St::CommentStart;
                 }
                 self.backup();
                 self.ignore();
-                St::MapKeyStart
+                c.next_element
             }
-            ';' | ',' | '\n' | '\r' => {
+            ',' | '\n' | '\r' => {
                 self.ignore();
-                St::MapKeyStart
+                c.next_element
             }
-            '}' => {
+            ';' if c.semicolon_separates => {
                 self.ignore();
-                St::MapEnd
+                c.next_element
             }
-            _ => self.errorf(LexError::MapValueEnd(r)),
+            _ if r == c.close => {
+                if c.ignore_close {
+                    self.ignore();
+                }
+                c.end
+            }
+            _ => self.errorf((c.unexpected)(r)),
         }
     }
 
