@@ -88,8 +88,8 @@ def run_lint(binary, folder, name, version):
         doc = json.loads(p.stdout)
     except json.JSONDecodeError:
         return None, p.stderr.strip()[:300]
-    if doc.get("summary", {}).get("files") == 0:
-        return None, "latticelint read no file (discovery did not classify it as a NATS config)"
+    if doc.get("summary", {}).get("files") == 0 or any(f.get("rule") == "file-not-linted" for f in doc.get("findings", [])):
+        return None, "latticelint did not read the file as a NATS config"
     errors, t_fatal_warnings = [], []
     for f in doc.get("findings", []):
         if f.get("rule") == "silent-value-loss" and "-t` fails" in (f.get("label") or ""):

@@ -93,6 +93,8 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
     let mut out = Discovery::default();
     let mut seen = std::collections::HashSet::new();
     let mut found: Vec<(PathBuf, Option<std::fs::Metadata>, Option<String>)> = Vec::new();
+    // Files named on the command line are read as what the user asked for (see [`classify_named`]).
+    let named: std::collections::HashSet<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
     for root in paths {
         if !root.exists() && std::fs::symlink_metadata(root).is_err() {
             found.push((root.clone(), None, Some("no such file or folder".into())));
@@ -129,6 +131,7 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
         }
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut templates: Vec<(PathBuf, String)> = Vec::new();
     for (path, meta, err) in found {
         if !seen.insert(path.clone()) {
             continue;
@@ -145,7 +148,11 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
             out.diagnostics.push(unreadable(db, &path, &special_reason(&meta)));
             continue;
         }
+        let explicit = named.contains(&path);
         if !kind_by_name(&path).is_candidate() {
+            if explicit {
+                out.diagnostics.push(not_read(db, &path, "its extension is not one of a deployment file"));
+            }
             continue;
         }
         if meta.len() > MAX_FILE_SIZE {
@@ -165,7 +172,7 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
         };
         if bytes.contains(&0) {
             // A binary; worth a word only when its name says it is a config file.
-            if named_like_config(&path) {
+            if named_like_config(&path) || explicit {
                 out.diagnostics.push(unreadable(db, &path, "it contains NUL bytes, so it is not a text file"));
             }
             continue;
@@ -177,7 +184,15 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
                 (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(offset))
             }
         };
-        if let Some(kind) = classify(&path, &text) {
+        let kind = if explicit { classify_named(&path, &text) } else { classify(&path, &text) };
+        if kind.is_none() && is_helm_template(&path, &text) {
+            templates.push((path.clone(), text));
+            continue;
+        }
+        if kind.is_none() && explicit {
+            out.diagnostics.push(not_read(db, &path, "its content matches no file kind latticelint reads"));
+        }
+        if let Some(kind) = kind {
             let file = db.add(path.clone(), text);
             if let Some(offset) = bad_utf8 {
                 out.diagnostics.push(
@@ -193,7 +208,20 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
             out.files.push(Discovered { path, file, kind });
         }
     }
+    out.diagnostics.extend(crate::deploy::helm_templates::skipped(db, templates));
     out
+}
+
+/// An info for a file named on the command line that latticelint does not read.
+fn not_read(db: &SourceDb, path: &Path, reason: &str) -> Diagnostic {
+    let file = db.add_unreadable(path.to_path_buf());
+    Diagnostic::new(
+        "file-not-linted",
+        Span::point(file, 0),
+        format!("`{}` is not linted: {reason}", db.display_path(path)),
+    )
+    .with_label("not linted")
+    .with_help("name NATS configs, compose/Kubernetes YAML, Helm values, `.env`, systemd units or shell scripts")
 }
 
 /// `.conf`, YAML, `.env` and unit files: text by definition.
@@ -339,10 +367,32 @@ pub fn classify(path: &Path, text: &str) -> Option<FileKind> {
     }
 }
 
+/// Classifies a file named on the command line: as [`classify`], except that a text file that could
+/// be a NATS config by name (`.conf`, `.cfg`, `.nats`, `.txt`, no extension...) and is no script is
+/// read as one even when no line looks like a known key: an include fragment that only defines
+/// variables (`ALICE_PASS: ...`) is still the config the user asked to check, as `nats-server -c` would.
+pub fn classify_named(path: &Path, text: &str) -> Option<FileKind> {
+    classify(path, text).or_else(|| {
+        let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        (kind_by_name(path) == NameHint::MaybeConf && !json).then_some(FileKind::NatsConfig)
+    })
+}
+
+/// A Helm template (Go template text, not YAML until rendered): a YAML or `.tmpl` file, not a values
+/// file, with `{{` on a line that is not a comment. Values files may hold `{{ }}` strings (passed to
+/// `tpl`) and comments quoting template defaults: they stay values.
+pub fn is_helm_template(path: &Path, text: &str) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let yaml_like = name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".tmpl");
+    yaml_like
+        && !name.starts_with("values")
+        && text.lines().any(|l| !l.trim_start().starts_with('#') && l.contains("{{"))
+}
+
 fn classify_yaml(name: &str, text: &str) -> Option<FileKind> {
     let lname = name.to_ascii_lowercase();
-    if text.contains("{{") && (text.contains("}}") || text.contains(".Values")) {
-        return None; // Helm template: not YAML until rendered
+    if is_helm_template(Path::new(name), text) {
+        return None; // Helm template: not YAML until rendered (reported by `file-not-linted`)
     }
     if crate::deploy::compose::looks_like_compose(name, text) {
         return Some(FileKind::Compose);

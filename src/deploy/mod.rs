@@ -12,6 +12,7 @@ pub mod compose;
 pub mod envfile;
 pub mod flags;
 pub mod helm;
+pub mod helm_templates;
 pub mod kube;
 pub mod script;
 pub mod systemd;

@@ -257,7 +257,22 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
         } else {
             "give the key a value (`key: value`) or remove it; nats-server 2.9.22+ rejects the file".to_string()
         });
+        let d = self.with_server_line(d, eof.end);
         self.fail(go, d, FailKind::Syntax)
+    }
+
+    /// Adds a related label where nats-server reports an error (`offset`, the lexer's position) when
+    /// that is on another line than the finding: its lexer counts a line when it reads the `\n`, so
+    /// an error at a line end (a key without a value, `include` without a path) or at the end of the
+    /// input (an unclosed string, map or array) is reported on the next line.
+    fn with_server_line(&self, d: Diagnostic, offset: usize) -> Diagnostic {
+        let offset = offset.min(self.text.len());
+        let line = line_of(self.text, offset);
+        let same = |sp: &Span| sp.file == self.file && line_of(self.text, sp.start as usize) == line;
+        if same(&d.span) || d.related.iter().any(|r| same(&r.span)) {
+            return d;
+        }
+        d.with_related(self.span(offset, offset), format!("nats-server reports this error on line {line}"))
     }
 
     /// True when the last non-blank character before `offset` on its line is a `,`.
@@ -586,6 +601,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             Some((sp, msg)) => d.with_related(sp, msg),
             None => d,
         };
+        let d = self.with_server_line(d, it.end);
         self.fail(go, d, FailKind::Syntax)
     }
 

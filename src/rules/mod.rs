@@ -73,6 +73,7 @@ macro_rules! declare_rule {
 mod cluster_domain_mismatch;
 mod cluster_name_collision;
 mod duplicate_server_name;
+mod file_not_linted;
 mod host_analysis;
 mod host_js_domain_mismatch;
 mod host_js_domain_missing;
@@ -104,6 +105,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &cluster_domain_mismatch::META, check: Some(cluster_domain_mismatch::check) },
     Rule { meta: &cluster_name_collision::META, check: Some(cluster_name_collision::check) },
     Rule { meta: &duplicate_server_name::META, check: Some(duplicate_server_name::check) },
+    Rule { meta: &file_not_linted::META, check: None },
     Rule { meta: &host_js_domain_mismatch::META, check: Some(host_js_domain_mismatch::check) },
     Rule { meta: &host_js_domain_missing::META, check: Some(host_js_domain_missing::check) },
     Rule { meta: &host_js_domain_unknown::META, check: Some(host_js_domain_unknown::check) },
