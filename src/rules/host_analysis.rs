@@ -3,7 +3,7 @@
 //! requests (`$JS.<d>.API` with `WASMCLOUD_JS_DOMAIN`, `$JS.API`/`$KV.` without), per
 //! truth/jetstream-leafnodes.md §4.1 and §5 rule 1. Not a rule itself.
 
-use crate::jetstream::clients::{host_entry, server_at};
+use crate::jetstream::clients::{host_entry, server_at_in};
 use crate::jetstream::{Outcome, Resolution, Simulator};
 use crate::model::{Host, Model, ServerId};
 use crate::rules::Context;
@@ -28,7 +28,7 @@ pub(crate) fn hosts<'a>(cx: &Context<'a>, sim: &Simulator) -> Vec<HostView<'a>> 
         .hosts
         .iter()
         .map(|h| {
-            let server = h.sidecar.or_else(|| server_at(cx.model, &h.locality, &h.ctl));
+            let server = h.sidecar.or_else(|| server_at_in(cx.model, &cx.topology.index, &h.locality, &h.ctl));
             let entry = host_entry(cx.model, cx.topology, h);
             let (entry_id, account) = match entry {
                 Some((i, a)) => (Some(i), a),

@@ -2,7 +2,7 @@
 
 use super::host_analysis::{declared_domains, leaves_scan, list};
 use crate::diagnostic::Diagnostic;
-use crate::jetstream::clients::server_at;
+use crate::jetstream::clients::server_at_in;
 use crate::rules::Context;
 
 crate::declare_rule! {
@@ -73,7 +73,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     };
     for h in &cx.model.hosts {
         if let Some(dom) = &h.js_domain {
-            let server = h.sidecar.or_else(|| server_at(cx.model, &h.locality, &h.ctl));
+            let server = h.sidecar.or_else(|| server_at_in(cx.model, &cx.topology.index, &h.locality, &h.ctl));
             if server.is_some_and(|s| leaves_scan(cx, s)) {
                 continue; // the domain may be declared by a server outside the scanned files
             }
@@ -82,7 +82,8 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for w in &cx.model.wadms {
         if let Some(dom) = &w.js_domain {
-            let servers: Vec<_> = w.servers.iter().filter_map(|e| server_at(cx.model, &w.locality, e)).collect();
+            let servers: Vec<_> =
+                w.servers.iter().filter_map(|e| server_at_in(cx.model, &cx.topology.index, &w.locality, e)).collect();
             if servers.iter().any(|s| leaves_scan(cx, *s)) {
                 continue; // the domain may be declared by a server outside the scanned files
             }

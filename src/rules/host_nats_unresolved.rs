@@ -1,7 +1,7 @@
 //! `host-nats-unresolved`: a host's or wadm's NATS address matches no server of the scanned files.
 
 use crate::diagnostic::Diagnostic;
-use crate::jetstream::clients::server_at;
+use crate::jetstream::clients::server_at_in;
 use crate::rules::Context;
 
 crate::declare_rule! {
@@ -36,7 +36,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     for h in &cx.model.hosts {
-        if h.sidecar.is_some() || server_at(cx.model, &h.locality, &h.ctl).is_some() {
+        if h.sidecar.is_some() || server_at_in(cx.model, &cx.topology.index, &h.locality, &h.ctl).is_some() {
             continue;
         }
         let addr = format!("{}:{}", h.ctl.host.value, h.ctl.port.value);
@@ -59,7 +59,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
     for w in &cx.model.wadms {
-        if w.servers.iter().any(|e| server_at(cx.model, &w.locality, e).is_some()) {
+        if w.servers.iter().any(|e| server_at_in(cx.model, &cx.topology.index, &w.locality, e).is_some()) {
             continue;
         }
         let Some(e) = w.servers.first() else { continue };
