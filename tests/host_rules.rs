@@ -45,3 +45,34 @@ fn host_domain_declared_outside_the_scan_is_not_unknown() {
     assert!(!rules.contains(&"host-js-domain-unknown"), "{rules:?}");
     assert!(!rules.contains(&"js-home-unreachable"), "{rules:?}");
 }
+
+/// Two sibling deployments define the same names (`hub`, `leaf`): every name resolves to the
+/// server in the deepest folder shared with the referring file, so a scan of both is as clean as
+/// a scan of each (before, `beta`'s host reached `alpha-leaf`: js-home-unreachable).
+#[test]
+fn same_name_in_sibling_deployments_resolves_to_the_nearest() {
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deploy-nearest");
+    let out = lint(std::slice::from_ref(&base), &Settings::default());
+    let found: Vec<String> = out.diagnostics.iter().map(|d| format!("{} {}", d.rule, d.message)).collect();
+    assert!(found.is_empty(), "{found:#?}");
+    for d in ["alpha", "beta"] {
+        let alone = lint(&[base.join(d)], &Settings::default());
+        assert!(alone.diagnostics.is_empty(), "{d}: {:?}", alone.diagnostics);
+    }
+    let label = |i: latticelint::topology::InstanceId| out.topology.instance(i).label.clone();
+    let mut links: Vec<(String, String)> =
+        out.topology.leaf_links.iter().map(|l| (label(l.from), label(l.to))).collect();
+    links.sort();
+    assert_eq!(links, vec![("alpha-leaf".into(), "alpha-hub".into()), ("beta-leaf".into(), "beta-hub".into())]);
+    let mut ctl: Vec<(String, String)> = out
+        .model
+        .hosts
+        .iter()
+        .map(|h| {
+            let (i, _) = latticelint::jetstream::clients::host_entry(&out.model, &out.topology, h).unwrap();
+            (h.js_domain.as_ref().unwrap().value.clone(), label(i))
+        })
+        .collect();
+    ctl.sort();
+    assert_eq!(ctl, vec![("alpha".into(), "alpha-leaf".into()), ("beta".into(), "beta-leaf".into())]);
+}

@@ -2,7 +2,7 @@
 
 use super::facts::{user_accounts, GLOBAL};
 use crate::model::{Endpoint, Host, Model, Server, ServerId, Wadm};
-use crate::topology::resolve::{resolve_in, Index, ListenerKind, Target};
+use crate::topology::resolve::{resolve_near, Index, ListenerKind, Target};
 use crate::topology::url::DialUrl;
 use crate::topology::{InstanceId, Topology};
 
@@ -11,7 +11,8 @@ pub fn server_at(model: &Model, locality: &str, endpoint: &Endpoint) -> Option<S
     server_at_in(model, &Index::new(model), locality, endpoint)
 }
 
-/// [`server_at`] with a prebuilt index (the topology's).
+/// [`server_at`] with a prebuilt index (the topology's); among servers sharing the dialed name, the one
+/// nearest to the file that sets the endpoint wins.
 pub fn server_at_in(model: &Model, index: &Index, locality: &str, endpoint: &Endpoint) -> Option<ServerId> {
     let url = DialUrl {
         scheme: None,
@@ -20,7 +21,7 @@ pub fn server_at_in(model: &Model, index: &Index, locality: &str, endpoint: &End
         host: endpoint.host.value.to_ascii_lowercase(),
         port: Some(endpoint.port.value),
     };
-    match resolve_in(index, model, locality, None, &url, ListenerKind::Client) {
+    match resolve_near(index, model, locality, None, Some(endpoint.host.span.file), &url, ListenerKind::Client) {
         Target::Found { server } => Some(server),
         _ => None,
     }

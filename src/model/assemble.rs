@@ -87,7 +87,11 @@ fn link_sidecars(model: &mut Model) {
             if !matches!(h.origin, Origin::Kubernetes { .. }) || !is_loopback(&h.ctl.host.value) {
                 return None;
             }
-            by_locality.get(h.locality.as_str()).and_then(|ids| ids.first().copied())
+            // Pod localities (`k8s:ns/kind/name`) repeat across unrelated files of one scan: the
+            // sidecar declared in the host's own file wins.
+            let ids = by_locality.get(h.locality.as_str())?;
+            let same_file = ids.iter().copied().find(|s| model.servers[s.0 as usize].span.file == h.span.file);
+            same_file.or_else(|| ids.first().copied())
         })
         .collect();
     for (h, s) in model.hosts.iter_mut().zip(found) {

@@ -5,7 +5,7 @@ use crate::model::ServerId;
 use crate::rules::Context;
 use crate::topology::spans;
 use crate::topology::InstanceId;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 crate::declare_rule! {
     /// ## What it does
@@ -123,12 +123,61 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             by_name.entry((n.to_string(), d.to_string())).or_default().entry(group(inst.id)).or_insert(inst.id);
         }
     }
+    let comp = super::host_analysis::components(topo);
     for ((name, domain), members) in by_name {
         if members.len() < 2 {
             continue;
         }
-        let insts: Vec<InstanceId> = members.values().copied().collect();
-        for &i in &insts {
+        for insts in related(cx, &comp, members.values().copied().collect()) {
+            report_unjoined(cx, &insts, &name, &domain, &mut reported, out);
+        }
+    }
+}
+
+/// Splits namesakes into deployments: instances connected in the topology, or declared in one folder,
+/// belong together; unrelated deployments of one scan (two Helm values files) are never compared.
+fn related(cx: &Context, comp: &[usize], insts: Vec<InstanceId>) -> Vec<Vec<InstanceId>> {
+    let topo = cx.topology;
+    let dir = |i: InstanceId| topo.index.dir(cx.model.server(topo.instance(i).server).span.file);
+    let mut parent: Vec<usize> = (0..insts.len()).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    let mut by_comp: HashMap<usize, usize> = HashMap::new();
+    let mut by_dir: HashMap<&[Box<str>], usize> = HashMap::new();
+    for (k, &i) in insts.iter().enumerate() {
+        let mut firsts = vec![*by_comp.entry(comp[i.0 as usize]).or_insert(k)];
+        if let Some(d) = dir(i) {
+            firsts.push(*by_dir.entry(d).or_insert(k));
+        }
+        for f in firsts {
+            let (a, b) = (find(&mut parent, f), find(&mut parent, k));
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<InstanceId>> = BTreeMap::new();
+    for (k, &i) in insts.iter().enumerate() {
+        let r = find(&mut parent, k);
+        groups.entry(r).or_default().push(i);
+    }
+    groups.into_values().filter(|g| g.len() > 1).collect()
+}
+
+fn report_unjoined(
+    cx: &Context,
+    insts: &[InstanceId],
+    name: &str,
+    domain: &str,
+    reported: &mut BTreeSet<ServerId>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (topo, model) = (cx.topology, cx.model);
+    {
+        for &i in insts {
             let s = model.server(topo.instance(i).server);
             if !reported.insert(s.id) {
                 continue;

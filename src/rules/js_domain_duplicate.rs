@@ -47,8 +47,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             groups_by_domain.entry(d.to_string()).or_default().insert(g);
         }
     }
-    // domain -> (servers answering together, an entry point that sees them)
-    let mut dups: BTreeMap<(String, Vec<String>), (BTreeSet<ServerId>, String)> = BTreeMap::new();
+    // (domain, servers answering together) -> (their labels, an entry point that sees them); keyed by id,
+    // as unrelated deployments of one scan may repeat labels.
+    let mut dups: BTreeMap<(String, BTreeSet<ServerId>), (Vec<String>, String)> = BTreeMap::new();
     for (domain, groups) in groups_by_domain.iter().filter(|(_, g)| g.len() > 1) {
         let _ = groups;
         // A request from a server with a single connection reaches what its neighbour reaches:
@@ -72,12 +73,12 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let servers = r.responder_servers();
                 let ids: BTreeSet<ServerId> =
                     r.responders.iter().flat_map(|x| x.instances.iter().map(|i| topo.instance(*i).server)).collect();
-                dups.entry((domain.clone(), servers)).or_insert((ids, format!("{} ({acc})", inst.label)));
+                dups.entry((domain.clone(), ids)).or_insert((servers, format!("{} ({acc})", inst.label)));
             }
         }
     }
     let mut reported: BTreeSet<ServerId> = BTreeSet::new();
-    for ((domain, servers), (ids, seen_from)) in dups {
+    for ((domain, ids), (servers, seen_from)) in dups {
         for id in &ids {
             if !reported.insert(*id) {
                 continue;

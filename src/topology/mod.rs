@@ -175,6 +175,10 @@ pub fn hub_account(hub: &Server, user: Option<&str>, creds: bool) -> HubAccount 
         if let Some(a) = auth_account {
             return HubAccount::Known(a);
         }
+        // A hub without any authentication accepts the connection into `$G` whatever it presents.
+        if leaf_users.is_empty() && !server_auth && !hub.operator_mode {
+            return HubAccount::Known("$G".into());
+        }
         return HubAccount::Unknown("credentials file: the account comes from its JWT".into());
     }
     if let Some(a) = auth_account {
@@ -215,12 +219,17 @@ impl UnionFind {
 }
 
 impl Topology {
-    pub fn build(model: &Model, _db: &SourceDb) -> Topology {
-        Topology::from_model(model)
+    /// Builds the topology; `db` gives the folders for nearest-candidate name resolution.
+    pub fn build(model: &Model, db: &SourceDb) -> Topology {
+        Topology::with_index(model, resolve::Index::with_sources(model, db))
     }
 
-    /// Builds the topology (no source text needed).
+    /// Builds the topology without source paths (names defined twice resolve in model order).
     pub fn from_model(model: &Model) -> Topology {
+        Topology::with_index(model, resolve::Index::new(model))
+    }
+
+    fn with_index(model: &Model, index: resolve::Index) -> Topology {
         let mut t = Topology::default();
         for s in &model.servers {
             let n = s.replicas.max(1);
@@ -232,7 +241,7 @@ impl Topology {
                 t.nodes.push(t.graph.add_node(Node::Server(id)));
             }
         }
-        t.index = resolve::Index::new(model);
+        t.index = index;
         t.build_clusters(model);
         t.build_leafs(model);
         t.links_at = vec![Vec::new(); t.instances.len()];

@@ -1,10 +1,19 @@
 //! Resolving a dialed `host:port` to a server's listener through the names the deployment defines
 //! (compose service names, Kubernetes Service DNS names, pod names, listener hosts/IPs) and
 //! loopback within one locality.
+//!
+//! Nearest candidate: one scan may hold several unrelated deployments that define the same name
+//! (every nats Helm values file is `nats.default.svc.cluster.local`). A name then means the server
+//! declared in the deepest folder shared with the referring file (longest common path prefix);
+//! candidates at equal depth keep model order. Candidates are indexed by name, so each lookup
+//! costs only the candidates of that name.
 
 use super::url::DialUrl;
 use crate::model::{Listener, Model, Server, ServerId};
+use crate::source::SourceDb;
+use crate::span::FileId;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Default ports of nats-server listeners.
 pub const DEFAULT_CLIENT_PORT: u16 = 4222;
@@ -75,6 +84,8 @@ pub struct Index {
     by_name: HashMap<String, Vec<ServerId>>,
     /// `(locality, port)` -> servers of that locality with any listener on that port.
     by_local_port: HashMap<(String, u16), Vec<ServerId>>,
+    /// Folder (path components) of each file that declares a server, host or wadm; empty without sources.
+    dirs: HashMap<FileId, Arc<[Box<str>]>>,
 }
 
 const KINDS: [ListenerKind; 5] =
@@ -105,6 +116,47 @@ impl Index {
         ix
     }
 
+    /// [`Index::new`] that also knows the folder of every declaring file, for nearest-candidate choice.
+    pub fn with_sources(model: &Model, db: &SourceDb) -> Index {
+        let mut ix = Index::new(model);
+        let files = model
+            .servers
+            .iter()
+            .map(|s| s.span.file)
+            .chain(model.hosts.iter().flat_map(|h| [h.span.file, h.ctl.host.span.file]))
+            .chain(
+                model
+                    .wadms
+                    .iter()
+                    .flat_map(|w| std::iter::once(w.span.file).chain(w.servers.iter().map(|e| e.host.span.file))),
+            );
+        for f in files {
+            if ix.dirs.contains_key(&f) || f.0 as usize >= db.len() {
+                continue;
+            }
+            let path = db.get(f).path.clone();
+            let comps: Vec<Box<str>> = path
+                .parent()
+                .map(|p| p.components().map(|c| c.as_os_str().to_string_lossy().into()).collect())
+                .unwrap_or_default();
+            ix.dirs.insert(f, comps.into());
+        }
+        ix
+    }
+
+    /// The folder (path components) of a declaring file, when sources were given.
+    pub fn dir(&self, file: FileId) -> Option<&[Box<str>]> {
+        self.dirs.get(&file).map(|d| &d[..])
+    }
+
+    /// Number of leading folder components `a` and `b` share (0 when either is unknown).
+    pub fn shared_depth(&self, a: FileId, b: FileId) -> usize {
+        match (self.dirs.get(&a), self.dirs.get(&b)) {
+            (Some(x), Some(y)) => x.iter().zip(y.iter()).take_while(|(p, q)| p == q).count(),
+            _ => 0,
+        }
+    }
+
     /// Servers that the host name of a URL dialed from `locality` on `port` may mean.
     pub fn candidates(&self, locality: &str, host: &str, port: u16) -> Vec<ServerId> {
         let host = host.to_ascii_lowercase();
@@ -129,12 +181,27 @@ pub fn resolve(model: &Model, locality: &str, from: Option<ServerId>, url: &Dial
     resolve_in(&Index::new(model), model, locality, from, url, want)
 }
 
-/// [`resolve`] with a prebuilt index.
+/// [`resolve`] with a prebuilt index; the referring file is the declaration of `from`.
 pub fn resolve_in(
     index: &Index,
     model: &Model,
     locality: &str,
     from: Option<ServerId>,
+    url: &DialUrl,
+    want: ListenerKind,
+) -> Target {
+    let near = from.map(|f| model.server(f).span.file);
+    resolve_near(index, model, locality, from, near, url, want)
+}
+
+/// [`resolve_in`] for a URL written in file `near` (a host's or wadm's setting): among servers that
+/// define the same name, those in the deepest folder shared with `near` are tried first.
+pub fn resolve_near(
+    index: &Index,
+    model: &Model,
+    locality: &str,
+    from: Option<ServerId>,
+    near: Option<FileId>,
     url: &DialUrl,
     want: ListenerKind,
 ) -> Target {
@@ -146,9 +213,28 @@ pub fn resolve_in(
     let Some(port) = url.port.or(default_port) else {
         return Target::Unresolved { reason: format!("`{}` has no port", url.redacted()) };
     };
-    let cands: Vec<ServerId> =
-        index.candidates(locality, &url.host, port).into_iter().filter(|c| Some(*c) != from).collect();
+    let mut cands: Vec<(usize, ServerId)> = index
+        .candidates(locality, &url.host, port)
+        .into_iter()
+        .map(|c| (near.map_or(0, |n| index.shared_depth(n, model.server(c).span.file)), c))
+        .collect();
+    // Deepest shared folder first; model order within one depth (stable sort).
+    cands.sort_by_key(|(depth, _)| std::cmp::Reverse(*depth));
+    // A name the dialing server itself carries means itself and its folder-mates, never a namesake
+    // elsewhere (`from` is always in the deepest tier: it shares its whole folder with itself).
+    let names_self = from.is_some_and(|f| cands.iter().any(|(_, c)| *c == f));
+    if names_self {
+        let top = cands[0].0;
+        cands.retain(|(d, _)| *d == top);
+    }
+    cands.retain(|(_, c)| Some(*c) != from);
     if cands.is_empty() {
+        if let (true, Some(f), ListenerKind::Route) = (names_self, from, want) {
+            // A route to one's own name (StatefulSet peers behind one Service, a seed listing itself).
+            if port_of(model.server(f), want) == Some(port) {
+                return Target::Found { server: f };
+            }
+        }
         let reason = if url.is_loopback() {
             format!("no other server of this machine listens on `{}`", url.redacted())
         } else {
@@ -156,23 +242,34 @@ pub fn resolve_in(
         };
         return Target::Unresolved { reason };
     }
-    for &c in &cands {
-        if port_of(model.server(c), want) == Some(port) {
-            return Target::Found { server: c };
+    for tier in cands.chunk_by(|a, b| a.0 == b.0) {
+        let tier: Vec<ServerId> = tier.iter().map(|(_, c)| *c).collect();
+        if let Some(t) = pick(model, &tier, url, port, want) {
+            return t;
         }
     }
-    for &c in &cands {
+    Target::Unresolved { reason: format!("no {} listener on port {} of `{}`", want.as_str(), port, url.host) }
+}
+
+/// Where `url` lands among equally near candidates, `None` when none of them fits.
+fn pick(model: &Model, cands: &[ServerId], url: &DialUrl, port: u16, want: ListenerKind) -> Option<Target> {
+    for &c in cands {
+        if port_of(model.server(c), want) == Some(port) {
+            return Some(Target::Found { server: c });
+        }
+    }
+    for &c in cands {
         for kind in
             [ListenerKind::Client, ListenerKind::Route, ListenerKind::Gateway, ListenerKind::Http, ListenerKind::Leaf]
         {
             if kind != want && port_of(model.server(c), kind) == Some(port) {
-                return Target::WrongPort { server: c, kind, port };
+                return Some(Target::WrongPort { server: c, kind, port });
             }
         }
     }
     // A name that designates exactly one server with such a listener: a Service may remap ports.
     if !url.is_loopback() && cands.len() == 1 && port_of(model.server(cands[0]), want).is_some() {
-        return Target::Found { server: cands[0] };
+        return Some(Target::Found { server: cands[0] });
     }
-    Target::Unresolved { reason: format!("no {} listener on port {} of `{}`", want.as_str(), port, url.host) }
+    None
 }
