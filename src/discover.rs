@@ -325,9 +325,9 @@ fn kind_by_name(path: &Path) -> NameHint {
     match ext.as_str() {
         "yaml" | "yml" => NameHint::Yaml,
         "service" => NameHint::Systemd,
-        "sh" | "bash" | "zsh" => NameHint::Script,
+        "sh" | "bash" | "zsh" | "mk" => NameHint::Script,
         "conf" | "cfg" | "nats" | "json" | "txt" | "config" | "tmpl" | "" => {
-            if name == "makefile" || name == "justfile" || name == "dockerfile" {
+            if name == "makefile" || name == "gnumakefile" || name == "justfile" || name == "dockerfile" {
                 NameHint::Script
             } else {
                 NameHint::MaybeConf
@@ -503,13 +503,34 @@ pub fn command_start(line: &str) -> Option<usize> {
     if t.starts_with('#') {
         return None;
     }
-    let mut off = line.len() - t.len();
-    let mut rest = t;
-    for prefix in ["$ ", "sudo ", "exec ", "nohup ", "command ", "env "] {
-        if let Some(r) = rest.strip_prefix(prefix) {
-            off += prefix.len();
-            rest = r.trim_start();
-            off += r.len() - rest.len();
+    // Makefile recipe markers (`@`, `-`, `+`) before the command.
+    let r = t.trim_start_matches(['@', '+']);
+    let r = if r.starts_with("-") && !r.starts_with("--") { r[1..].trim_start() } else { r };
+    let mut off = line.len() - r.len();
+    let mut rest = r;
+    loop {
+        let before = rest.len();
+        for prefix in ["$ ", "sudo ", "exec ", "nohup ", "command ", "env ", "then ", "do ", "else ", "time "] {
+            if let Some(r) = rest.strip_prefix(prefix) {
+                off += prefix.len();
+                rest = r.trim_start();
+                off += r.len() - rest.len();
+            }
+        }
+        // `NAME=value` assignments before the command
+        let first = rest.split_whitespace().next().unwrap_or("");
+        if let Some((name, _)) = first.split_once('=') {
+            if !name.is_empty()
+                && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+                && !first.contains(['"', '\''])
+            {
+                let r = rest[first.len()..].trim_start();
+                off += rest.len() - r.len();
+                rest = r;
+            }
+        }
+        if rest.len() == before {
+            break;
         }
     }
     let word = rest.split_whitespace().next()?;
@@ -547,6 +568,12 @@ mod tests {
         assert_eq!(classify(&p("a/.env"), "A=1\n"), Some(FileKind::Env));
         assert_eq!(classify(&p("a/run.sh"), "#!/bin/sh\nexec nats-server -c x.conf\n"), Some(FileKind::Script));
         assert_eq!(classify(&p("a/run.sh"), "#!/bin/sh\necho hi\n"), None);
+        assert_eq!(classify(&p("a/up.sh"), "D=x NATS_JS_DOMAIN=$D wash up -d\n"), Some(FileKind::Script));
+        assert_eq!(classify(&p("a/Makefile"), "up:\n\t@wash up --nats-js-domain edge\n"), Some(FileKind::Script));
+        assert_eq!(
+            classify(&p("a/start"), "#!/usr/bin/env bash\nexec nats-server -c hub.conf\n"),
+            Some(FileKind::Script)
+        );
         assert_eq!(
             classify(&p("a/nats.service"), "[Unit]\n[Service]\nExecStart=/usr/bin/nats-server\n"),
             Some(FileKind::Systemd)

@@ -15,6 +15,7 @@ pub mod helm;
 pub mod helm_templates;
 pub mod kube;
 pub mod script;
+pub mod shell;
 pub mod systemd;
 pub mod wasmcloud;
 pub mod yaml;
