@@ -227,42 +227,110 @@ pub fn mask_source(text: &str) -> (String, Vec<String>) {
 }
 
 /// Scrubs free text of a run's secrets.
+///
+/// Long or high-entropy secrets ([`is_distinctive`]) are replaced wherever they appear. A short,
+/// word-like secret (password `wadm`, `a`) is replaced only in findings whose span (or a related
+/// span) lies on the secret's own line and covers it: elsewhere the same text is a name (account
+/// `wadm`) and stays readable. The built-in patterns (`password: x`, URL passwords, seeds, JWTs)
+/// apply to all free text.
 #[derive(Debug, Default, Clone)]
 pub struct Redactor {
-    /// Secret values seen in the sources, longest first (so a secret containing another is replaced whole).
+    /// Distinctive secret values seen in the sources, longest first (a secret containing another is replaced whole).
     secrets: Vec<String>,
+    /// Short secrets per file, with where they stand.
+    local: std::collections::HashMap<crate::span::FileId, Vec<LocalSecret>>,
+}
+
+#[derive(Debug, Clone)]
+struct LocalSecret {
+    value: Range<usize>,
+    lines: Range<usize>,
+    text: String,
+}
+
+/// True for a secret worth replacing everywhere: 8 characters or more, or 6 or more mixing at least
+/// three character classes (lower, upper, digit, other), and not spelled like a secret key (`password`).
+pub fn is_distinctive(s: &str) -> bool {
+    if SECRET_KEYS.split('|').any(|k| k.eq_ignore_ascii_case(s)) {
+        return false;
+    }
+    let n = s.chars().count();
+    let classes = [
+        s.chars().any(|c| c.is_ascii_lowercase()),
+        s.chars().any(|c| c.is_ascii_uppercase()),
+        s.chars().any(|c| c.is_ascii_digit()),
+        s.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|x| **x)
+    .count();
+    n >= 8 || (n >= 6 && classes >= 3)
 }
 
 impl Redactor {
     /// Collects the secrets of every file of `db`.
     pub fn from_db(db: &SourceDb) -> Self {
         let mut set = BTreeSet::new();
+        let mut local: std::collections::HashMap<crate::span::FileId, Vec<LocalSecret>> = Default::default();
         for i in 0..db.len() {
-            let f = db.get(crate::span::FileId(i as u32));
-            for s in mask_source(&f.text).1 {
-                set.insert(s);
+            let file = crate::span::FileId(i as u32);
+            let f = db.get(file);
+            for r in secret_ranges(&f.text) {
+                let v = &f.text[r.clone()];
+                if v.trim().is_empty() {
+                    continue;
+                }
+                if is_distinctive(v) {
+                    set.insert(v.to_string());
+                } else {
+                    let start = f.text[..r.start].rfind('\n').map_or(0, |p| p + 1);
+                    let end = f.text[r.end..].find('\n').map_or(f.text.len(), |p| r.end + p);
+                    local.entry(file).or_default().push(LocalSecret {
+                        value: r.clone(),
+                        lines: start..end,
+                        text: v.to_string(),
+                    });
+                }
             }
         }
-        Self::from_secrets(set)
+        let mut r = Self::from_secrets(set);
+        r.local = local;
+        r
     }
 
-    /// A redactor for these known secret values (plus the built-in patterns).
+    /// A redactor for these known secret values (plus the built-in patterns); every value is replaced everywhere.
     pub fn from_secrets(secrets: impl IntoIterator<Item = String>) -> Self {
         let mut secrets: Vec<String> = secrets.into_iter().filter(|s| !s.trim().is_empty()).collect();
         secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         secrets.dedup();
-        Redactor { secrets }
+        Redactor { secrets, local: Default::default() }
     }
 
     /// `text` without secrets: known values and pattern matches become [`REDACTED`].
     pub fn text(&self, text: &str) -> String {
+        self.text_at(text, &[])
+    }
+
+    /// [`Redactor::text`] for the free text of a finding at `spans`: short secrets standing at one of
+    /// these spans are replaced too.
+    pub fn text_at(&self, text: &str, spans: &[crate::span::Span]) -> String {
         let mut ranges = secret_ranges(text);
-        for s in &self.secrets {
+        let at_span = spans.iter().flat_map(|s| {
+            let (a, b) = (s.start as usize, s.end as usize);
+            self.local
+                .get(&s.file)
+                .into_iter()
+                .flatten()
+                .filter(move |l| a >= l.lines.start && b <= l.lines.end && a <= l.value.start && b >= l.value.end)
+        });
+        let mut values: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        values.extend(at_span.map(|l| l.text.as_str()));
+        for s in values {
             // A short secret (`a`, `nats`) or one spelled like a key (`password`) is only replaced where it stands alone as a quoted
             // value (`` `a` ``, `"a"`), so ordinary words in messages survive.
             let short = s.chars().count() < 8 || SECRET_KEYS.split('|').any(|k| k.eq_ignore_ascii_case(s));
             let mut from = 0;
-            while let Some(i) = text[from..].find(s.as_str()) {
+            while let Some(i) = text[from..].find(s) {
                 let (a, b) = (from + i, from + i + s.len());
                 from = b;
                 if short && !quoted(text, a, b) {
@@ -377,5 +445,25 @@ mod tests {
         assert!(!t.contains("hunter22") && !t.contains(SEED_U) && !t.contains(":b@"), "{t}");
         assert!(t.contains("`pwd-file`"), "short secrets only replaced as whole words: {t}");
         assert!(!t.contains("`pw`"), "{t}");
+    }
+
+    #[test]
+    fn short_secrets_are_masked_only_at_their_own_span() {
+        use crate::span::Span;
+        let db = SourceDb::new("/r");
+        let text = "accounts { WADM { users [ {user: wadm, password: wadm} ] } }\nleafnodes { port: 7422 }\n";
+        let f = db.add("/r/hub.conf".into(), text);
+        let r = Redactor::from_db(&db);
+        let pw = text.rfind("wadm}").unwrap();
+        let at_pw = Span::new(f, pw, pw + 4);
+        let elsewhere = Span::new(f, text.find("leafnodes").unwrap(), text.len() - 1);
+        assert_eq!(r.text_at("wadm `wadm` connects", &[elsewhere]), "wadm `wadm` connects");
+        assert_eq!(r.text("account `wadm`"), "account `wadm`");
+        assert_eq!(r.text_at("value `wadm` is weak", &[at_pw]), "value `[redacted]` is weak");
+        // Distinctive secrets go everywhere, with or without a span.
+        let db = SourceDb::new("/r");
+        db.add("/r/a.conf".into(), "authorization { password: Xy7!pQ }\n");
+        assert_eq!(Redactor::from_db(&db).text("saw `Xy7!pQ`"), "saw `[redacted]`");
+        assert!(is_distinctive("hunter2hunter2") && !is_distinctive("wadm") && !is_distinctive("password"));
     }
 }

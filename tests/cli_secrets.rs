@@ -131,3 +131,18 @@ fn corpus_secrets_stay_out_of_every_format() {
     }
     eprintln!("{} corpus secrets absent from all five formats", secrets.len());
 }
+
+/// A short password equal to a name (`{user: wadm, password: wadm}`) is masked in source snippets,
+/// but the name `wadm` stays readable in findings elsewhere (before, every `wadm` was `[redacted]`).
+#[test]
+fn short_secret_masks_only_its_own_span() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/secrets-short");
+    let exe = env!("CARGO_BIN_EXE_latticelint");
+    let out = Command::new(exe).args(["check", "--color", "never", "-f", "concise"]).arg(&dir).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("wadm `wadm` connects to `elsewhere:4222`"), "{stdout}");
+    assert!(!stdout.contains("[redacted]"), "{stdout}");
+    let text = std::fs::read_to_string(dir.join("hub.conf")).unwrap();
+    let masked = latticelint::redact::mask_source(&text).0;
+    assert!(masked.contains("{user: wadm, password: ****}"), "{masked}");
+}

@@ -113,3 +113,14 @@ fn shadowed_chain_is_an_error_on_the_reusing_server() {
     assert!(line.contains("domain: hub"), "{line}");
     assert_eq!(d.related.len(), 2);
 }
+
+/// The message names the odd member's domain (or its lack) first, in plain English.
+#[test]
+fn cluster_domain_mismatch_message_reads() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/cluster-domain-mismatch/err");
+    let found = run_rule("cluster-domain-mismatch", &dir);
+    let msgs: Vec<&str> = found.iter().map(|(d, _)| d.message.as_str()).collect();
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert!(msgs[0].contains("runs JetStream with domain `y` but the rest of cluster"), "{msgs:?}");
+    assert!(!msgs[0].contains("JetStream no domain"), "{msgs:?}");
+}

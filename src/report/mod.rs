@@ -74,20 +74,25 @@ impl Finding {
     /// Locates and redacts one diagnostic.
     pub fn new(db: &SourceDb, redactor: &Redactor, d: &Diagnostic) -> Finding {
         let span = clamp(db, db.real_span(d.span));
+        // Short secrets are masked in the finding that points at them (either file id of an embedded span).
+        let spans: Vec<Span> = std::iter::once(d.span)
+            .chain(d.related.iter().map(|r| r.span))
+            .flat_map(|s| [s, db.real_span(s)])
+            .collect();
         let related = d
             .related
             .iter()
             .map(|r| {
                 let span = clamp(db, db.real_span(r.span));
-                RelatedFinding { span, location: db.locate(span), message: redactor.text(&r.message) }
+                RelatedFinding { span, location: db.locate(span), message: redactor.text_at(&r.message, &spans) }
             })
             .collect();
         Finding {
             rule: d.rule,
             severity: d.severity,
-            message: redactor.text(&d.message),
-            label: d.label.as_deref().map(|l| redactor.text(l)),
-            help: d.help.as_deref().map(|h| redactor.text(h)),
+            message: redactor.text_at(&d.message, &spans),
+            label: d.label.as_deref().map(|l| redactor.text_at(l, &spans)),
+            help: d.help.as_deref().map(|h| redactor.text_at(h, &spans)),
             location: db.locate(span),
             span,
             related,

@@ -83,7 +83,12 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let mut diag = Diagnostic::new(
                 META.name,
                 spans::domain(s),
-                format!("`{}` has JetStream {} but the rest of cluster `{cluster_name}` has {}", s.label, show(&d), show(&majority)),
+                format!(
+                    "`{}` runs JetStream {} but the rest of cluster `{cluster_name}` uses {}",
+                    s.label,
+                    if d.is_empty() { "without a domain".to_string() } else { format!("with domain `{d}`") },
+                    show(&majority)
+                ),
             )
             .with_label(format!("{} differs from the cluster", show(&d)))
             .with_help(format!(
