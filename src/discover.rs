@@ -323,7 +323,8 @@ fn kind_by_name(path: &Path) -> NameHint {
         return NameHint::Env;
     }
     match ext.as_str() {
-        "yaml" | "yml" => NameHint::Yaml,
+        // `.tpl`: Helm template helpers, reported with their chart's templates
+        "yaml" | "yml" | "tpl" => NameHint::Yaml,
         "service" => NameHint::Systemd,
         "sh" | "bash" | "zsh" | "mk" => NameHint::Script,
         "conf" | "cfg" | "nats" | "json" | "txt" | "config" | "tmpl" | "" => {
@@ -383,7 +384,7 @@ pub fn classify_named(path: &Path, text: &str) -> Option<FileKind> {
 /// `tpl`) and comments quoting template defaults: they stay values.
 pub fn is_helm_template(path: &Path, text: &str) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let yaml_like = name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".tmpl");
+    let yaml_like = [".yaml", ".yml", ".tmpl", ".tpl"].iter().any(|e| name.ends_with(e));
     yaml_like
         && !name.starts_with("values")
         && text.lines().any(|l| !l.trim_start().starts_with('#') && l.contains("{{"))

@@ -82,16 +82,20 @@ fn helm_templates_are_reported_once_per_chart_and_values_with_commented_template
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n",
         ),
         ("chart/templates/configmap.yaml", "apiVersion: v1\nkind: ConfigMap\n{{- if .Values.x }}\n"),
+        ("chart/templates/_helpers.tpl", "{{- define \"x\" -}}\nname\n{{- end }}\n"),
     ]);
     let out = concise(t.path(), &["."]);
     let infos: Vec<&str> = out.lines().filter(|l| l.contains("[file-not-linted]")).collect();
     assert_eq!(
         infos,
-        vec!["chart/templates/configmap.yaml:3:1: info[file-not-linted] 2 templates of Helm chart `chart` are not linted: latticelint does not render charts"],
+        vec!["chart/templates/_helpers.tpl:1:1: info[file-not-linted] 3 templates of Helm chart `chart` are not linted: latticelint does not render charts"],
         "{out}"
     );
-    // values.yaml (only a comment holds `{{`) is read as Helm values: 1 file + 2 templates.
-    assert!(out.contains("in 3 files"), "{out}");
+    // values.yaml (only a comment holds `{{`) is read as Helm values: 1 file + 3 templates.
+    assert!(out.contains("in 4 files"), "{out}");
+    // Named explicitly, a helper is still a template of its chart.
+    let out = concise(t.path(), &["chart/templates/_helpers.tpl"]);
+    assert!(out.contains("info[file-not-linted] 1 template of Helm chart `chart` is not linted"), "{out}");
 }
 
 #[test]
@@ -104,4 +108,15 @@ fn an_error_at_a_line_end_points_at_the_line_nats_server_reports() {
     let rel = &f["related"][0];
     assert_eq!(rel["line"].as_u64(), Some(3), "{doc}");
     assert_eq!(rel["message"].as_str(), Some("nats-server reports this error on line 3"), "{doc}");
+}
+
+#[test]
+fn a_missing_include_is_shown_relative_to_the_scanned_root() {
+    let t = tree(&[("deploy/reload.conf", "include platform.conf\nport: 4222\n")]);
+    let out = concise(t.path(), &["deploy"]);
+    assert!(
+        out.contains("error[include-not-found] included file `platform.conf` cannot be read: open platform.conf: no such file or directory"),
+        "{out}"
+    );
+    assert!(!out.contains(&t.path().display().to_string()), "{out}");
 }

@@ -19,8 +19,13 @@ pub fn skipped(db: &SourceDb, templates: Vec<(PathBuf, String)>) -> Vec<Diagnost
     for (root, mut files) in charts {
         files.sort_by(|a, b| a.0.cmp(&b.0));
         let n = files.len();
+        // The chart's path from the scan root; its folder name when the chart holds the root.
         let chart = db.display_path(&root);
-        let chart = if chart.is_empty() { ".".to_string() } else { chart };
+        let chart = if chart.is_empty() || chart == "." || chart.starts_with("..") {
+            root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(chart)
+        } else {
+            chart
+        };
         let mut spans = files.into_iter().map(|(path, text)| {
             let start = first_expression(&text);
             let line = &text[start..text[start..].find('\n').map_or(text.len(), |e| start + e)];

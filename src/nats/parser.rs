@@ -732,18 +732,18 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             Ok(l) => l,
             Err(e) => {
                 let go = format!("error parsing include file '{written}', error opening config file: {}", e.reason);
+                // Paths in diagnostics are relative to the scanned root, like every other path shown.
+                let shown = self.s.db.display_path(&resolved);
+                let reason = e.reason.replace(&resolved.display().to_string(), &shown);
                 let help = if written.starts_with('/') {
-                    format!("nats-server joins even absolute include paths under the including file's folder (it opens `{}`): use a path relative to this file", resolved.display())
+                    format!("nats-server joins even absolute include paths under the including file's folder (it opens `{shown}`): use a path relative to this file")
                 } else {
-                    format!(
-                        "include paths are relative to the including file's folder; nats-server opens `{}`",
-                        resolved.display()
-                    )
+                    format!("include paths are relative to the including file's folder; nats-server opens `{shown}`")
                 };
                 let d = Diagnostic::new(
                     "include-not-found",
                     directive,
-                    format!("included file `{written}` cannot be read: {}", e.reason),
+                    format!("included file `{written}` cannot be read: {reason}"),
                 )
                 .with_label("included here")
                 .with_help(help);
