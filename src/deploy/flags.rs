@@ -180,6 +180,15 @@ pub fn nats_server_flags(words: &[Word]) -> ServerFlags {
     out
 }
 
+/// False when the command line does not run a server: `-t` (test the config), `--signal`,
+/// `--version`, `--help`.
+pub fn nats_server_runs(words: &[Word]) -> bool {
+    let (flags, _) = parse_flags(words, &nats_takes_value);
+    !flags
+        .iter()
+        .any(|f| matches!(f.name.as_str(), "t" | "sl" | "signal" | "v" | "version" | "h" | "help" | "help_tls"))
+}
+
 /// Splits a comma-separated value into spanned parts.
 pub fn split_list(w: &Word) -> Vec<Word> {
     let mut out = Vec::new();

@@ -25,7 +25,7 @@
 //! parameter cannot be known and is not modelled.
 
 use super::envfile::{parse_env_text, EnvSet};
-use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, wasmcloud_takes_value, Flag};
+use super::flags::{is_nats_server_bin, nats_server_flags, nats_server_runs, parse_flags, wasmcloud_takes_value, Flag};
 use super::shell::{self, Var, Vars, Word};
 use super::systemd::{folder_locality, tree_path};
 use super::wasmcloud::{build_host, build_wadm, Decl};
@@ -49,6 +49,9 @@ struct Reader<'a, 'c> {
     allexport: bool,
     /// Client ports of nats-servers started so far by this file.
     started_ports: Vec<u16>,
+    /// Command lines already modelled: the same launch in two Makefile targets or `case` branches is
+    /// one server, not two.
+    seen: std::collections::HashSet<String>,
     out: DeployFacts,
 }
 
@@ -64,6 +67,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
         locality: folder_locality(&src.display),
         allexport: false,
         started_ports: Vec::new(),
+        seen: Default::default(),
         out: DeployFacts::default(),
     };
     let make = is_makefile(path);
@@ -264,6 +268,10 @@ impl Reader<'_, '_> {
 
     fn nats_server(&mut self, args: &[Word], span: Span, env: &EnvSet) {
         let words: Vec<super::flags::Word> = args.iter().map(flag_word).collect();
+        let key = words.iter().map(|w| w.value.as_str()).collect::<Vec<_>>().join("\0");
+        if !nats_server_runs(&words) || !self.seen.insert(format!("nats-server\0{key}")) {
+            return;
+        }
         let flags = nats_server_flags(&words);
         let config = match &flags.config_arg {
             Some(c) => match tree_path(self.dir, &c.value) {
@@ -357,6 +365,17 @@ impl Reader<'_, '_> {
             flags.iter().any(|f| f.name == name && f.value.as_ref().map_or(true, |v| truthy(&v.value)))
                 || env.value(var).is_some_and(|v| truthy(&v.value))
         };
+        // One model per distinct setup (`up:` and `up-detached:` targets differ only in `-d`).
+        let mut key: Vec<String> = flags
+            .iter()
+            .filter(|f| !matches!(f.name.as_str(), "d" | "detached" | "detach" | "multi-local"))
+            .map(|f| format!("{}={}", f.name, f.value.as_ref().map_or("", |v| v.value.as_str())))
+            .chain(ROUTING_ENV.iter().filter_map(|n| env.value(n).map(|v| format!("{n}={}", v.value))))
+            .collect();
+        key.sort();
+        if !self.seen.insert(format!("wash up\0{}", key.join("\0"))) {
+            return;
+        }
         let host = setting(&["nats-host"], "WASMCLOUD_NATS_HOST");
         let port = setting(&["nats-port"], "WASMCLOUD_NATS_PORT");
         let port_n = port.as_ref().and_then(|p| p.value.trim().parse::<u16>().ok()).unwrap_or(4222);
@@ -552,6 +571,15 @@ mod tests {
         assert!(f.hosts.is_empty() && f.launches.is_empty());
         let (_, f) = read_script(&[("c.sh", "WASMCLOUD_JS_DOMAIN=hub wash up\n")], "c.sh");
         assert_eq!(f.hosts[0].js_domain.as_ref().unwrap().value, "hub");
+    }
+
+    #[test]
+    fn repeated_and_non_running_command_lines_are_not_extra_servers() {
+        let make = "up:\n\twash up --nats-js-domain edge\nup-bg:\n\twash up -d --nats-js-domain edge\nrun:\n\tnats-server -c hub.conf\nagain:\n\tnats-server -c hub.conf\ncheck:\n\tnats-server -t -c hub.conf\nreload:\n\tnats-server --signal reload\n";
+        let (_, f) = read_script(&[("Makefile", make), ("hub.conf", "port: 4333\n")], "Makefile");
+        assert_eq!(f.launches.len(), 2, "{:?}", f.launches.iter().map(|l| &l.label).collect::<Vec<_>>());
+        assert_eq!(f.hosts.len(), 1);
+        assert_eq!(f.wadms.len(), 1);
     }
 
     #[test]
