@@ -112,3 +112,103 @@ fn exported_variables_are_the_environment_of_wash_up() {
     // `$JS.core.API` from wash's leaf stays on the leaf: the hub's `core` is shadowed (true: both say core)
     assert_eq!(findings(&out), vec!["js-domain-shadowed start.sh:7:1"]);
 }
+
+mod hostile {
+    use latticelint::deploy::{script, ReadCx};
+    use latticelint::source::SourceDb;
+    use proptest::prelude::*;
+
+    /// Pieces of shell syntax (and non-ASCII text) glued at random.
+    const ATOMS: &[&str] = &[
+        "wash",
+        " up",
+        " --nats-js-domain",
+        " --nats-remote-url",
+        "nats-server",
+        " -c",
+        " x.conf",
+        " -js",
+        "D=x",
+        "export ",
+        "set -a",
+        ". ./e.env",
+        "$D",
+        "${D",
+        "${D:-d}",
+        "}",
+        "$(",
+        ")",
+        "`",
+        "'",
+        "\"",
+        "\\",
+        "\n",
+        "\\\n",
+        ";",
+        "&&",
+        "|",
+        "&",
+        ">",
+        "2>&1",
+        "<<EOF",
+        "EOF",
+        "<<-'X'",
+        "\t",
+        "#",
+        "é",
+        "日本",
+        " ",
+        "=",
+        "$",
+        "$$",
+        "$(X)",
+        "\tX := 1\n",
+        "@",
+        "-",
+        "{",
+        "(",
+        "--nats-port=",
+        "4000",
+        "--disable-wadm",
+        "${#D}",
+        "${D%x}",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+        #[test]
+        fn random_scripts_never_panic_and_spans_stay_in_the_file(
+            idx in proptest::collection::vec(0..ATOMS.len(), 0..60),
+            make in any::<bool>(),
+        ) {
+            let text: String = idx.iter().map(|i| ATOMS[*i]).collect();
+            let dir = tempfile::tempdir().unwrap();
+            let name = if make { "Makefile" } else { "run.sh" };
+            let path = dir.path().join(name);
+            std::fs::write(&path, &text).unwrap();
+            let db = SourceDb::new(dir.path());
+            let file = db.add(path.clone(), text.clone());
+            let facts = script::read(&ReadCx { db: &db }, file, &path);
+            let mut spans = Vec::new();
+            for l in &facts.launches {
+                spans.push(l.span);
+                spans.extend(l.flags.js_domain.iter().map(|d| d.span));
+                spans.extend(l.flags.leaf_remotes.iter().flat_map(|r| r.urls.iter().map(|u| u.span)));
+            }
+            for h in &facts.hosts {
+                spans.extend([h.span, h.lattice.span, h.ctl.host.span, h.ctl.port.span]);
+                spans.extend(h.js_domain.iter().map(|d| d.span));
+            }
+            for w in &facts.wadms {
+                spans.push(w.span);
+                spans.extend(w.js_domain.iter().map(|d| d.span));
+            }
+            for s in spans {
+                if s.file == file {
+                    prop_assert!(s.start <= s.end && (s.end as usize) <= text.len(), "{s:?} in {text:?}");
+                    prop_assert!(text.is_char_boundary(s.start as usize) && text.is_char_boundary(s.end as usize));
+                }
+            }
+        }
+    }
+}
