@@ -76,3 +76,62 @@ fn same_name_in_sibling_deployments_resolves_to_the_nearest() {
     ctl.sort();
     assert_eq!(ctl, vec![("alpha".into(), "alpha-leaf".into()), ("beta".into(), "beta-leaf".into())]);
 }
+
+/// wadm in host-js-domain-mismatch: hosts keep lattice `default` in the hub's JetStream; a wadm on
+/// the edge without a domain (the edge's own JetStream) and a wadm on the hub with domain `edge` are
+/// warnings on the line that sets (or should set) `WADM_JETSTREAM_DOMAIN`, each help naming the value
+/// that works. wadm without a domain on the hub (ok/) reaches the same JetStream as the hosts: silent.
+/// The same shape runs live in fixtures/live/host-js-domain-mismatch (from the edge `$JS.API` is the
+/// edge's, `$JS.hub.API` the hub's).
+#[test]
+fn wadm_reaching_another_jetstream_than_its_hosts() {
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deploy-wadm");
+    let ok = lint(&[base.join("ok")], &Settings::default());
+    assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+    let out = lint(&[base.join("err")], &Settings::default());
+    let got: Vec<(String, u32, String, String)> = out
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let loc = out.db.locate(d.span);
+            (d.rule.to_string(), loc.line, d.severity.as_str().to_string(), d.help.clone().unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "host-js-domain-mismatch".into(),
+                18, // `wadm-local:` (no WADM_JETSTREAM_DOMAIN)
+                "warning".into(),
+                "set `WADM_JETSTREAM_DOMAIN=hub` on wadm `wadm-local`: from `edge` that domain reaches `hub`, where lattice `default` keeps its data".into()
+            ),
+            (
+                "host-js-domain-mismatch".into(),
+                26, // `WADM_JETSTREAM_DOMAIN: edge`
+                "warning".into(),
+                "set `WADM_JETSTREAM_DOMAIN=hub` on wadm `wadm-edge`: from `hub` that domain reaches `hub`, where lattice `default` keeps its data".into()
+            ),
+        ]
+    );
+}
+
+/// The help says the value that would work, or the server change when no host value can: in
+/// fixtures/example the edge reuses the hub's domain, so no `WASMCLOUD_JS_DOMAIN` can reach the hub.
+#[test]
+fn mismatch_help_names_a_working_value_or_the_server_change() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/example");
+    let out = lint(&[root], &Settings::default());
+    let d = out.diagnostics.iter().find(|d| d.rule == "host-js-domain-mismatch").unwrap();
+    assert_eq!(
+        d.help.as_deref(),
+        Some("no `WASMCLOUD_JS_DOMAIN` value leads from `edge` to `hub`: `edge` answers `$JS.hub.API` itself; give that JetStream a domain other than `hub`, or connect host `host-edge` to a server that reaches `hub`")
+    );
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deploy-hosts");
+    let out = lint(&[root], &Settings::default());
+    let d = out.diagnostics.iter().find(|d| d.rule == "host-js-domain-mismatch").unwrap();
+    assert_eq!(
+        d.help.as_deref(),
+        Some("set `WASMCLOUD_JS_DOMAIN=hub` on host `split`: from `edge` that domain reaches `hub`, where lattice `default` keeps its data")
+    );
+}
