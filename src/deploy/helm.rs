@@ -7,13 +7,22 @@
 //!   `nats` and `nats-headless`. `config.jetstream.domain` is not a chart key: the domain must go
 //!   through `merge`, so it is ignored like the chart ignores it.
 //! - wadm chart (`wadm.config.nats.server`, `wadm.config.nats.jetstreamDomain`): one wadm.
+//! - wasmcloud-host chart 1.x (`config.lattice`, `config.jetstreamDomain`, `config.leafNodeDomain`,
+//!   `config.natsAddress`, `config.natsCredentialsSecret`, `config.controlTopicPrefix`, `replicas`), also
+//!   under the wasmcloud-platform chart's `host:` key when `host.enabled`: a Deployment `wasmcloud-host`
+//!   whose pods each run the host (`WASMCLOUD_NATS_HOST=127.0.0.1`, `WASMCLOUD_JS_DOMAIN` =
+//!   `jetstreamDomain`, default `default`) and a NATS leaf sidecar (listen 127.0.0.1:4222, JetStream
+//!   with domain `leafNodeDomain`, default `leaf`, one remote to `natsAddress`, default
+//!   `nats://nats-headless.default.svc.cluster.local`, i.e. port 7422) (chart templates
+//!   deployment.yaml, configmap.yaml, _helpers.tpl at wasmCloud v1.9.2).
 
 use super::envfile::EnvSet;
 use super::kube::service_names;
+use super::wasmcloud::build_host;
 use super::wasmcloud::{build_wadm, Decl};
 use super::yaml::{self, YNode};
 use super::{ConfigRef, DeployFacts, Launch, ReadCx, ServerFlags};
-use crate::model::{Listener, Origin};
+use crate::model::{LeafRemote, Listener, Origin};
 use crate::span::{FileId, Spanned};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -30,6 +39,9 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
         .or_else(|| doc.path(&["nats", "config"]).filter(|c| is_nats_config(c)));
     if let Some(cfg) = nats_cfg {
         nats_release(cfg, doc, &mut out);
+    }
+    if let Some((cfg, replicas_node)) = host_chart(doc) {
+        host_release(cfg, replicas_node, &mut out);
     }
     let wadm_cfg = doc.path(&["wadm", "config", "nats"]).or_else(|| doc.path(&["wadm", "wadm", "config", "nats"]));
     if let Some(n) = wadm_cfg {
@@ -55,6 +67,86 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
         out.wadms.push(build_wadm(&decl, &env, &[]));
     }
     out
+}
+
+/// The wasmcloud-host chart's `config` (top level, or the platform chart's `host:` when enabled) and
+/// the node that sets `replicas`.
+fn host_chart(doc: &YNode) -> Option<(&YNode, Option<&YNode>)> {
+    let is_host_cfg = |c: &YNode| {
+        c.is_map() && ["jetstreamDomain", "leafNodeDomain", "natsAddress"].iter().any(|k| c.get(k).is_some())
+    };
+    if let Some(c) = doc.get("config").filter(|c| is_host_cfg(c)) {
+        return Some((c, doc.get("replicas")));
+    }
+    let host = doc.get("host")?;
+    if host.path(&["enabled"]).and_then(|e| e.as_bool()) != Some(true) {
+        return None;
+    }
+    let c = host.get("config").filter(|c| is_host_cfg(c))?;
+    Some((c, host.get("replicas")))
+}
+
+/// The host Deployment and its per-pod leaf sidecar of a wasmcloud-host chart release.
+fn host_release(cfg: &YNode, replicas_node: Option<&YNode>, out: &mut DeployFacts) {
+    // Empty strings count as unset, as the chart's `if`/`default` do.
+    let value = |k: &str| {
+        cfg.get(k).and_then(|n| n.as_str().filter(|v| !v.is_empty()).map(|v| Spanned::new(v.to_string(), n.span)))
+    };
+    let span = cfg.span;
+    let replicas = replicas_node.and_then(|r| r.as_i64()).unwrap_or(1).max(1) as u32;
+    let name = "wasmcloud-host".to_string();
+    let locality = format!("k8s:default/Deployment/{name}");
+    let origin = Origin::Kubernetes { namespace: "default".into(), kind: "Deployment".into(), name: name.clone() };
+    let decl = Decl { label: name.clone(), origin: origin.clone(), span, locality: locality.clone(), replicas };
+    let mut env = EnvSet::default();
+    let lattice = value("lattice").unwrap_or_else(|| Spanned::new("default".into(), span));
+    env.push("WASMCLOUD_LATTICE", lattice.value, lattice.span);
+    let js = value("jetstreamDomain").unwrap_or_else(|| Spanned::new("default".into(), span));
+    env.push("WASMCLOUD_JS_DOMAIN", js.value, js.span);
+    env.push("WASMCLOUD_NATS_HOST", "127.0.0.1", span);
+    env.push("WASMCLOUD_NATS_PORT", "4222", span);
+    if let Some(p) = value("controlTopicPrefix") {
+        env.push("WASMCLOUD_CTL_TOPIC_PREFIX", p.value, p.span);
+    }
+    let mut host = build_host(&decl, &env, &[], false);
+    host.ctl.defaulted = true;
+    host.rpc.defaulted = true;
+    let secret = cfg.path(&["natsCredentialsSecret", "name"]).and_then(|n| {
+        n.as_str().filter(|v| !v.is_empty()).map(|v| Spanned::new(format!("secret:{v}/nats.creds"), n.span))
+    });
+    host.credentials = secret.clone();
+    out.hosts.push(host);
+
+    let leaf_domain = value("leafNodeDomain").unwrap_or_else(|| Spanned::new("leaf".into(), span));
+    let address = value("natsAddress")
+        .unwrap_or_else(|| Spanned::new("nats://nats-headless.default.svc.cluster.local".into(), span));
+    let flags = ServerFlags {
+        jetstream: Some(Spanned::new(true, span)),
+        js_domain: Some(leaf_domain),
+        addr: Some(Spanned::new("127.0.0.1".into(), span)),
+        port: Some(Spanned::new(4222, span)),
+        leaf_remotes: vec![LeafRemote {
+            urls: vec![address.clone()],
+            account: None,
+            credentials: secret,
+            deny_imports: Vec::new(),
+            deny_exports: Vec::new(),
+            hub: false,
+            span: address.span,
+        }],
+        ..Default::default()
+    };
+    out.launches.push(Launch {
+        origin,
+        label: format!("{name}-nats-leaf"),
+        span,
+        config: ConfigRef::None,
+        flags,
+        env: BTreeMap::new(),
+        hostnames: Vec::new(),
+        locality,
+        replicas,
+    });
 }
 
 fn is_nats_config(c: &YNode) -> bool {
@@ -132,5 +224,30 @@ mod tests {
         let f = db.add(PathBuf::from("/v/b.yaml"), "config:\n  jetstream:\n    enabled: true\n    domain: x\n");
         let facts = read(&ReadCx { db: &db }, f, Path::new("/v/b.yaml"));
         assert!(facts.launches[0].flags.js_domain.is_none());
+    }
+
+    #[test]
+    fn wasmcloud_host_chart_values() {
+        let db = SourceDb::new("/v");
+        let text = "replicas: 2\nconfig:\n  lattice: \"default\"\n  jetstreamDomain: \"default\"\n  leafNodeDomain: \"leaf\"\n  natsAddress: \"\"\n  controlTopicPrefix: \"\"\n";
+        let f = db.add(PathBuf::from("/v/values.yaml"), text);
+        let facts = read(&ReadCx { db: &db }, f, Path::new("/v/values.yaml"));
+        let h = &facts.hosts[0];
+        assert_eq!(h.js_domain.as_ref().map(|d| d.value.as_str()), Some("default"));
+        assert_eq!(&text[h.js_domain.as_ref().unwrap().span.start as usize..][..9], "\"default\"");
+        assert_eq!((h.ctl.host.value.as_str(), h.ctl.port.value), ("127.0.0.1", 4222));
+        assert_eq!(h.ctl_topic_prefix, "wasmbus.ctl", "an empty prefix is the default");
+        assert_eq!(h.replicas, 2);
+        let side = &facts.launches[0];
+        assert_eq!(side.replicas, 2);
+        assert_eq!(side.locality, h.locality);
+        assert_eq!(side.flags.js_domain.as_ref().unwrap().value, "leaf");
+        assert_eq!(side.flags.leaf_remotes[0].urls[0].value, "nats://nats-headless.default.svc.cluster.local");
+        // The platform chart's `host:` only when enabled.
+        let f = db.add(PathBuf::from("/v/p.yaml"), "host:\n  enabled: false\n  config:\n    jetstreamDomain: x\n");
+        assert!(read(&ReadCx { db: &db }, f, Path::new("/v/p.yaml")).hosts.is_empty());
+        let f = db.add(PathBuf::from("/v/q.yaml"), "host:\n  enabled: true\n  config:\n    jetstreamDomain: x\n");
+        let facts = read(&ReadCx { db: &db }, f, Path::new("/v/q.yaml"));
+        assert_eq!(facts.hosts[0].js_domain.as_ref().unwrap().value, "x");
     }
 }
