@@ -540,6 +540,11 @@ pub fn command_start(line: &str) -> Option<usize> {
         "nats-server" => true,
         "wash" => rest.split_whitespace().nth(1) == Some("up"),
         "wasmcloud" => true,
+        // `docker run ... nats:2.10 -js`, wasmCloud host or wadm containers
+        "docker" | "podman" | "nerdctl" => {
+            rest.split_whitespace().nth(1) == Some("run")
+                && ["nats", "wasmcloud", "wadm"].iter().any(|w| rest.to_ascii_lowercase().contains(w))
+        }
         _ => false,
     };
     ok.then_some(off)
@@ -569,6 +574,11 @@ mod tests {
         assert_eq!(classify(&p("a/.env"), "A=1\n"), Some(FileKind::Env));
         assert_eq!(classify(&p("a/run.sh"), "#!/bin/sh\nexec nats-server -c x.conf\n"), Some(FileKind::Script));
         assert_eq!(classify(&p("a/run.sh"), "#!/bin/sh\necho hi\n"), None);
+        assert_eq!(
+            classify(&p("a/run.sh"), "docker run -d --name nats -p 4222:4222 nats -js\n"),
+            Some(FileKind::Script)
+        );
+        assert_eq!(classify(&p("a/run.sh"), "docker run -d postgres\n"), None);
         assert_eq!(classify(&p("a/up.sh"), "D=x NATS_JS_DOMAIN=$D wash up -d\n"), Some(FileKind::Script));
         assert_eq!(classify(&p("a/Makefile"), "up:\n\t@wash up --nats-js-domain edge\n"), Some(FileKind::Script));
         assert_eq!(

@@ -120,6 +120,16 @@ mod hostile {
 
     /// Pieces of shell syntax (and non-ASCII text) glued at random.
     const ATOMS: &[&str] = &[
+        "docker run",
+        " -e",
+        " \"K=é\"",
+        " -v",
+        " a:/etc/nats/nats-server.conf",
+        " --name",
+        " nats",
+        " -p",
+        " wasmcloud/wasmcloud",
+        " --entrypoint",
         "wash",
         " up",
         " --nats-js-domain",
@@ -211,4 +221,19 @@ mod hostile {
             }
         }
     }
+}
+
+#[test]
+fn docker_run_containers_on_one_network() {
+    let out = run("docker-run");
+    // the bind mount puts nats.conf at the image's default config path
+    let hub = &out.model.servers[0];
+    assert_eq!(hub.label, "hub");
+    assert_eq!(hub.js_domain(), Some("hub"));
+    assert!(hub.hostnames.contains(&"nats".to_string()));
+    let host = &out.model.hosts[0];
+    assert_eq!(host.ctl.host.value, "nats");
+    assert_eq!(at(&out, host.js_domain.as_ref().unwrap().span), ("run.sh:7:54".into(), "lattice".into()));
+    assert_eq!(out.model.wadms[0].servers[0].host.value, "nats");
+    assert_eq!(findings(&out), vec!["host-js-domain-unknown run.sh:7:54"]);
 }
