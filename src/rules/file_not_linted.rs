@@ -15,7 +15,7 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```text
-    /// $ latticelint charts/wadm
+    /// $ latticelint deploy   # deploy/charts/wadm/templates/deployment.yaml
     /// info[file-not-linted]: 1 template of Helm chart `charts/wadm` is not linted: latticelint does not render charts
     /// ```
     ///
