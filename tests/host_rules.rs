@@ -135,3 +135,19 @@ fn mismatch_help_names_a_working_value_or_the_server_change() {
         Some("set `WASMCLOUD_JS_DOMAIN=hub` on host `split`: from `edge` that domain reaches `hub`, where lattice `default` keeps its data")
     );
 }
+
+/// Decision table row 7 (hub JetStream without a domain, edge without JetStream): not a fault by
+/// itself (js-domain-missing stays silent: nothing on the edge needs JetStream), but a host on the
+/// edge is, and its help names the server change (fixtures/live/domain-missing-hub-nodomain shows
+/// `$JS.API` from the edge gets no responders on real servers).
+#[test]
+fn host_behind_a_hub_without_domain_gets_the_server_change() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deploy-hosts-hub-nodomain");
+    let out = lint(&[root], &Settings::default());
+    let got: Vec<(&str, u32)> = out.diagnostics.iter().map(|d| (d.rule, out.db.locate(d.span).line)).collect();
+    assert_eq!(got, vec![("host-js-domain-missing", 14)]);
+    assert_eq!(
+        out.diagnostics[0].help.as_deref(),
+        Some("no domain leads from `edge` to a JetStream: `hub` runs JetStream without a domain, which `$JS.API` never reaches across a leaf; give it one (`jetstream { domain: <name> }`) and set `WASMCLOUD_JS_DOMAIN` to it, or enable JetStream for account `APP` on server `edge`")
+    );
+}

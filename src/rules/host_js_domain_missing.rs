@@ -38,6 +38,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         return;
     }
     let sim = Simulator::new(cx.model, cx.topology, cx.settings.nats_version);
+    let comp = super::host_analysis::components(cx.topology);
     for v in hosts(cx, &sim) {
         if v.host.js_domain.is_some() {
             continue;
@@ -66,10 +67,25 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         )
         .with_label("no `WASMCLOUD_JS_DOMAIN`: lattice data goes to `$JS.API`")
         .with_related(s.span, format!("the host connects to server `{}`: {}", s.label, res.why));
-        d = d.with_help(match works.as_slice() {
-            [] => format!("enable JetStream for account `{acc}` on server `{}`, or set `WASMCLOUD_JS_DOMAIN` to the domain of the lattice's JetStream", s.label),
-            [one] => format!("set `WASMCLOUD_JS_DOMAIN={one}`"),
-            many => format!("set `WASMCLOUD_JS_DOMAIN` to the lattice's JetStream domain, one of {}", list(many)),
+        // A connected JetStream without a domain cannot be addressed across a leaf (decision table row 7):
+        // the fix is on that server.
+        let nodomain_js = v.entry.and_then(|e| {
+            let c = comp[e.0 as usize];
+            cx.topology
+                .instances
+                .iter()
+                .filter(|i| comp[i.id.0 as usize] == c && i.server != server)
+                .map(|i| cx.model.server(i.server))
+                .find(|o| o.js_enabled() && o.js_domain().is_none())
+        });
+        d = d.with_help(match (works.as_slice(), nodomain_js) {
+            ([], Some(hub)) => format!(
+                "no domain leads from `{}` to a JetStream: `{}` runs JetStream without a domain, which `$JS.API` never reaches across a leaf; give it one (`jetstream {{ domain: <name> }}`) and set `WASMCLOUD_JS_DOMAIN` to it, or enable JetStream for account `{acc}` on server `{}`",
+                s.label, hub.label, s.label
+            ),
+            ([], None) => format!("enable JetStream for account `{acc}` on server `{}`, or set `WASMCLOUD_JS_DOMAIN` to the domain of the lattice's JetStream", s.label),
+            ([one], _) => format!("set `WASMCLOUD_JS_DOMAIN={one}`"),
+            (many, _) => format!("set `WASMCLOUD_JS_DOMAIN` to the lattice's JetStream domain, one of {}", list(many)),
         });
         out.push(d);
     }

@@ -14,6 +14,11 @@ crate::declare_rule! {
     /// another JetStream (in the scanned files, or outside them such as NGS), unless both are one
     /// JetStream through system-account extension.
     ///
+    /// A JetStream hub without a domain whose leafs have no JetStream (decision table row 7) is not
+    /// flagged: the hub's own clients reach it and nothing on the leafs is known to need it. A
+    /// wasmCloud host on such a leaf is reported by `host-js-domain-missing`, whose help asks for a
+    /// domain on the hub.
+    ///
     /// ## Why is this bad?
     /// Unprefixed `$JS.API` never crosses a leaf connection bound to a user account, so the only
     /// way to reach a JetStream across a leaf is `$JS.<domain>.API`: a JetStream without a domain
