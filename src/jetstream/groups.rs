@@ -55,6 +55,14 @@ pub fn build(model: &Model, topo: &Topology, ends: &[[End; 2]], up: &[bool]) -> 
     }
     // Extension over system-account leaf connections.
     let mut observers: BTreeSet<usize> = BTreeSet::new();
+    // Members of each union-find root with more than one member.
+    let mut members: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    for i in 0..n {
+        let r = find(&mut parent, i);
+        if r != i {
+            members.entry(r).or_insert_with(|| vec![r]).push(i);
+        }
+    }
     for (li, link) in topo.leaf_links.iter().enumerate() {
         if !up[li] || !js(link.from) || !js(link.to) {
             continue;
@@ -78,12 +86,20 @@ pub fn build(model: &Model, topo: &Topology, ends: &[[End; 2]], up: &[bool]) -> 
             continue;
         }
         let root = find(&mut parent, link.from.0 as usize);
-        for i in 0..n {
-            if find(&mut parent, i) == root {
-                observers.insert(i);
-            }
-        }
+        observers.extend(members.get(&root).map(|m| m.as_slice()).unwrap_or(&[root]));
+        let other = find(&mut parent, link.to.0 as usize);
         union(&mut parent, link.from.0 as usize, link.to.0 as usize);
+        // Keep the member list of each root (the smaller list moves): no scan of every instance per link.
+        if root != other {
+            let new_root = find(&mut parent, root);
+            let mut a = members.remove(&root).unwrap_or_else(|| vec![root]);
+            let mut b = members.remove(&other).unwrap_or_else(|| vec![other]);
+            if a.len() < b.len() {
+                std::mem::swap(&mut a, &mut b);
+            }
+            a.extend(b);
+            members.insert(new_root, a);
+        }
     }
     let mut g = Groups { of: vec![None; n], list: Vec::new() };
     let mut root_idx: std::collections::BTreeMap<usize, usize> = Default::default();

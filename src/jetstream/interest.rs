@@ -2,9 +2,12 @@
 //! once per topology: which API subjects each end of each leaf connection advertises (`LS+`) and
 //! the peer accepts, which links flap, and the JetStream meta groups.
 //!
-//! Topics are `$JS.API` (index 0) and `$JS.<d>.API` for every domain named in the deployment;
-//! sets are bitsets and a worklist recomputes only the links whose inputs changed, so a hub with
-//! thousands of leafs stays fast.
+//! Topics are `$JS.API` (index 0) and `$JS.<d>.API` for every domain named in the deployment. Every
+//! step is a monotone per-topic boolean function, so the fixpoint is computed topic by topic with a
+//! worklist of `(link, side, topic)`: work is proportional to the interest that actually moves, not to
+//! links × topics. An end whose peer forwards nothing (one leaf link, no routes or gateways: an edge
+//! leaf) is not stored: what a hub advertises to each of its 100,000 leafs is evaluated on demand from
+//! the hub's counts ([`State::accepts`]).
 
 use super::facts::{self, has_api_import, is_sys};
 use super::groups::{self, Groups};
@@ -13,35 +16,8 @@ use super::subject::matches;
 use crate::model::{Model, Server};
 use crate::topology::{InstanceId, Topology};
 use crate::version::NatsVersion;
-use std::collections::{HashMap, VecDeque};
-
-/// A set of topic indices.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Bits(Vec<u64>);
-
-impl Bits {
-    pub fn new(n: usize) -> Bits {
-        Bits(vec![0; n.div_ceil(64)])
-    }
-    pub fn get(&self, i: usize) -> bool {
-        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
-    }
-    pub fn set(&mut self, i: usize) {
-        self.0[i / 64] |= 1 << (i % 64);
-    }
-    pub fn minus(&self, other: &Bits) -> Bits {
-        Bits(self.0.iter().zip(&other.0).map(|(a, b)| a & !b).collect())
-    }
-    pub fn intersects(&self, other: &Bits) -> bool {
-        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
-    }
-    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
-        self.0
-            .iter()
-            .enumerate()
-            .flat_map(|(w, bits)| (0..64).filter(move |b| bits & (1 << b) != 0).map(move |b| w * 64 + b))
-    }
-}
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 /// Why a leaf connection keeps being closed by its hub.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,12 +29,55 @@ pub struct Flap {
     pub subject: String,
 }
 
-/// How many leaf links of an instance (in one account) deliver each topic: over all links, and over
-/// the links where the instance is the hub.
+/// How many leaf links of an instance (in one account) deliver a topic: over all links, and over the
+/// links where the instance is the hub (absent = 0).
 #[derive(Debug, Clone, Default)]
 struct Counts {
-    all: Vec<u32>,
-    hub: Vec<u32>,
+    all: HashMap<u32, u32>,
+    hub: HashMap<u32, u32>,
+}
+
+impl Counts {
+    fn all(&self, t: u32) -> u32 {
+        self.all.get(&t).copied().unwrap_or(0)
+    }
+    fn hub(&self, t: u32) -> u32 {
+        self.hub.get(&t).copied().unwrap_or(0)
+    }
+}
+
+fn bump(m: &mut HashMap<u32, u32>, t: u32, up: bool) {
+    let c = m.entry(t).or_insert(0);
+    *c = if up { *c + 1 } else { c.saturating_sub(1) };
+    if *c == 0 {
+        m.remove(&t);
+    }
+}
+
+/// The topics an end denies (pub or sub).
+#[derive(Debug, Clone, Default)]
+struct Mask {
+    /// `$JS.API` (topic 0).
+    api: bool,
+    /// The end's own domain (pub only).
+    domain: Option<u32>,
+    /// Topics matched by the user's deny patterns, sorted (shared between ends with the same patterns).
+    user: Arc<Vec<u32>>,
+}
+
+impl Mask {
+    fn has(&self, t: u32) -> bool {
+        (self.api && t == 0) || self.domain == Some(t) || self.user.binary_search(&t).is_ok()
+    }
+    /// The denied topics in ascending order.
+    fn sorted(&self) -> Vec<u32> {
+        let mut v: Vec<u32> = self.user.to_vec();
+        v.extend(self.api.then_some(0));
+        v.extend(self.domain);
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
 }
 
 /// Everything the simulator precomputes for one topology and nats-server version.
@@ -73,11 +92,28 @@ pub struct State {
     /// False for links that flap.
     pub up: Vec<bool>,
     pub flaps: Vec<Flap>,
-    /// Topics side `k` of link `l` advertised.
-    pub sent: Vec<[Bits; 2]>,
-    /// Topics side `k` of link `l` advertised and the other side accepted.
-    pub accepted: Vec<[Bits; 2]>,
-    counts: HashMap<(u32, String), Counts>,
+    /// Account of each end, interned.
+    end_acc: Vec<[Option<u32>; 2]>,
+    accounts: HashMap<String, u32>,
+    /// Ends evaluated on demand: the peer has no other link, route or gateway to forward interest to.
+    lazy: Vec<[bool; 2]>,
+    /// Whether an instance forwards interest (a second leaf link, a route or a gateway): counts kept.
+    fan_out: Vec<bool>,
+    /// Route and gateway peers of each instance.
+    peers: Vec<Vec<InstanceId>>,
+    /// Stored (non-lazy) ends at each instance: `(link, side)`.
+    stored_at: Vec<Vec<(usize, usize)>>,
+    /// Leaf links of each instance bound to its system account on its side (and up).
+    pub(crate) sys_links: Vec<Vec<usize>>,
+    /// Topics each end sources itself (service imports, mappings), after the spoke's sub deny.
+    local: Vec<[Vec<u32>; 2]>,
+    pub_mask: Vec<[Mask; 2]>,
+    sub_mask: Vec<[Mask; 2]>,
+    /// Topics side `k` of link `l` advertised (stored ends only).
+    sent: Vec<[BTreeSet<u32>; 2]>,
+    /// Topics side `k` of link `l` advertised and the other side accepted (stored ends only).
+    accepted: Vec<[BTreeSet<u32>; 2]>,
+    counts: HashMap<(u32, u32), Counts>,
     pub groups: Groups,
 }
 
@@ -95,6 +131,15 @@ fn peer(topo: &Topology, l: usize, k: usize) -> InstanceId {
         link.to
     } else {
         link.from
+    }
+}
+
+fn at(topo: &Topology, l: usize, k: usize) -> InstanceId {
+    let link = &topo.leaf_links[l];
+    if k == 0 {
+        link.from
+    } else {
+        link.to
     }
 }
 
@@ -129,12 +174,95 @@ impl State {
 
     /// Topics instance `x` learned over its leaf links in `acc` (for route propagation).
     pub fn learned(&self, x: InstanceId, acc: &str, t: usize) -> bool {
-        self.counts.get(&(x.0, acc.to_string())).is_some_and(|c| c.all[t] > 0)
+        self.accounts.get(acc).and_then(|a| self.counts.get(&(x.0, *a))).is_some_and(|c| c.all(t as u32) > 0)
+    }
+
+    /// Whether side `k` of link `l` advertised topic `t` and the other side accepted it.
+    pub fn accepts(&self, model: &Model, topo: &Topology, l: usize, k: usize, t: usize) -> bool {
+        let t = t as u32;
+        if self.lazy[l][k] {
+            self.gather(model, topo, l, k, t) && !self.pub_mask[l][1 - k].has(t)
+        } else {
+            self.accepted[l][k].contains(&t)
+        }
+    }
+
+    /// The topics side `k` of link `l` advertised and the other side accepted, ascending.
+    pub fn accepted_topics(&self, model: &Model, topo: &Topology, l: usize, k: usize) -> Vec<usize> {
+        if self.lazy[l][k] {
+            (0..self.topics.len()).filter(|t| self.accepts(model, topo, l, k, *t)).collect()
+        } else {
+            self.accepted[l][k].iter().map(|t| *t as usize).collect()
+        }
+    }
+
+    fn sends(&self, model: &Model, topo: &Topology, l: usize, k: usize, t: u32) -> bool {
+        if self.lazy[l][k] {
+            self.gather(model, topo, l, k, t)
+        } else {
+            self.sent[l][k].contains(&t)
+        }
+    }
+
+    /// Whether side `k` of link `l` advertises `t` given what the other stored ends hold now: its
+    /// own sources, plus (unless its sub deny filters it) what its instance learned elsewhere.
+    fn gather(&self, model: &Model, topo: &Topology, l: usize, k: usize, t: u32) -> bool {
+        if !self.up[l] {
+            return false;
+        }
+        let Some(acc) = self.end_acc[l][k] else {
+            return false;
+        };
+        if self.local[l][k].contains(&t) {
+            return true;
+        }
+        if self.sub_mask[l][k].has(t) {
+            return false;
+        }
+        let end = &self.ends[l][k];
+        let x = at(topo, l, k);
+        let to_cluster = peer_cluster(model, topo, l, k);
+        if to_cluster.is_none() {
+            if let Some(c) = self.counts.get(&(x.0, acc)) {
+                // Counts exist only where `x` forwards interest, so the end towards `x` is stored.
+                let have = if end.spoke { c.hub(t) } else { c.all(t) - self.accepted[l][1 - k].contains(&t) as u32 };
+                if have > 0 {
+                    return true;
+                }
+            }
+        } else {
+            // Cluster wide no echo: skip interest that came from the peer's own cluster.
+            for (l2, _) in topo.leaf_links_of(x) {
+                if l2 == l || !self.up[l2] {
+                    continue;
+                }
+                let k2 = side_of(topo, l2, x);
+                let e2 = &self.ends[l2][k2];
+                if self.end_acc[l2][k2] != Some(acc)
+                    || (end.spoke && e2.spoke)
+                    || peer_cluster(model, topo, l2, k2) == to_cluster
+                {
+                    continue;
+                }
+                // `x` has two links here: the end towards it is stored.
+                if self.accepted[l2][1 - k2].contains(&t) {
+                    return true;
+                }
+            }
+        }
+        if !end.spoke {
+            for w in &self.peers[x.0 as usize] {
+                if self.counts.get(&(w.0, acc)).is_some_and(|c| c.all(t) > 0) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     pub fn compute(model: &Model, topo: &Topology, version: NatsVersion) -> State {
         let mut topics: Vec<Option<String>> = vec![None];
-        let mut domains: std::collections::BTreeSet<String> = Default::default();
+        let mut domains: BTreeSet<String> = Default::default();
         for s in &model.servers {
             if let Some(d) = s.js_domain() {
                 domains.insert(d.to_string());
@@ -146,7 +274,8 @@ impl State {
             }
         }
         topics.extend(domains.into_iter().map(Some));
-        let topic_index = topics.iter().enumerate().filter_map(|(i, t)| t.clone().map(|d| (d, i))).collect();
+        let topic_index: HashMap<String, usize> =
+            topics.iter().enumerate().filter_map(|(i, t)| t.clone().map(|d| (d, i))).collect();
         let ends_v: Vec<[End; 2]> = topo
             .leaf_links
             .iter()
@@ -156,6 +285,41 @@ impl State {
             })
             .collect();
         let n = topo.leaf_links.len();
+        let ni = topo.instances.len();
+        let mut accounts: HashMap<String, u32> = HashMap::new();
+        let end_acc: Vec<[Option<u32>; 2]> = ends_v
+            .iter()
+            .map(|e| {
+                let mut id = |a: &Option<String>| {
+                    a.as_ref().map(|a| {
+                        let next = accounts.len() as u32;
+                        *accounts.entry(a.clone()).or_insert(next)
+                    })
+                };
+                [id(&e[0].account), id(&e[1].account)]
+            })
+            .collect();
+        let peers: Vec<Vec<InstanceId>> = topo
+            .instances
+            .iter()
+            .map(|i| topo.route_peers(i.id).into_iter().chain(topo.gateway_peers(i.id)).collect())
+            .collect();
+        let fan_out: Vec<bool> = topo
+            .instances
+            .iter()
+            .map(|i| topo.leaf_links_of(i.id).nth(1).is_some() || !peers[i.id.0 as usize].is_empty())
+            .collect();
+        let lazy: Vec<[bool; 2]> =
+            (0..n).map(|l| [!fan_out[peer(topo, l, 0).0 as usize], !fan_out[peer(topo, l, 1).0 as usize]]).collect();
+        let mut stored_at: Vec<Vec<(usize, usize)>> = vec![Vec::new(); ni];
+        for i in &topo.instances {
+            for (l, _) in topo.leaf_links_of(i.id) {
+                let k = side_of(topo, l, i.id);
+                if !lazy[l][k] {
+                    stored_at[i.id.0 as usize].push((l, k));
+                }
+            }
+        }
         let mut st = State {
             version,
             topics,
@@ -163,14 +327,28 @@ impl State {
             ends: ends_v,
             up: vec![true; n],
             flaps: Vec::new(),
+            end_acc,
+            accounts,
+            lazy,
+            fan_out,
+            peers,
+            stored_at,
+            sys_links: Vec::new(),
+            local: Vec::new(),
+            pub_mask: Vec::new(),
+            sub_mask: Vec::new(),
             sent: Vec::new(),
             accepted: Vec::new(),
             counts: HashMap::new(),
             groups: Groups::default(),
         };
+        let mut cache: HashMap<Vec<String>, Arc<Vec<u32>>> = HashMap::new();
+        st.pub_mask = (0..n).map(|l| [0, 1].map(|k| st.mask(&st.ends[l][k], false, &mut cache))).collect();
+        st.sub_mask = (0..n).map(|l| [0, 1].map(|k| st.mask(&st.ends[l][k], true, &mut cache))).collect();
+        st.local = (0..n).map(|l| [0, 1].map(|k| st.local_topics(model, topo, l, k))).collect();
         loop {
             st.propagate(model, topo);
-            let flaps = st.find_flaps(topo);
+            let flaps = st.find_flaps(model, topo);
             if flaps.is_empty() {
                 break;
             }
@@ -179,180 +357,141 @@ impl State {
                 st.flaps.push(f);
             }
         }
+        st.sys_links = topo
+            .instances
+            .iter()
+            .map(|i| {
+                let Some(sys) = facts::sys_account(model.server(i.server)) else {
+                    return Vec::new();
+                };
+                topo.leaf_links_of(i.id)
+                    .map(|(l, _)| l)
+                    .filter(|l| st.up[*l] && st.ends[*l][side_of(topo, *l, i.id)].account.as_deref() == Some(sys))
+                    .collect()
+            })
+            .collect();
         st.groups = groups::build(model, topo, &st.ends, &st.up);
         st
     }
 
-    /// Topics whose subject the end denies (pub or sub), as a bitset.
-    fn mask(&self, end: &End, sub: bool) -> Bits {
-        let mut m = Bits::new(self.topics.len());
-        if end.deny_api {
-            m.set(0);
-        }
-        if !sub {
-            if let Some(i) = end.block_domain.as_deref().and_then(|d| self.topic_index.get(d)) {
-                m.set(*i);
-            }
-        }
+    /// Topics whose subject the end denies (pub or sub).
+    fn mask(&self, end: &End, sub: bool, cache: &mut HashMap<Vec<String>, Arc<Vec<u32>>>) -> Mask {
+        let domain = if sub {
+            None
+        } else {
+            end.block_domain.as_deref().and_then(|d| self.topic_index.get(d)).map(|i| *i as u32)
+        };
         let user = if sub { &end.user_sub_deny } else { &end.user_pub_deny };
-        if !user.is_empty() {
-            for t in 0..self.topics.len() {
-                let subj = self.subject(t);
-                if user.iter().any(|p| matches(p, &subj)) {
-                    m.set(t);
-                }
-            }
-        }
-        m
+        let user = if user.is_empty() {
+            Arc::default()
+        } else {
+            cache
+                .entry(user.clone())
+                .or_insert_with(|| {
+                    let hit = |t: &u32| {
+                        let subj = self.subject(*t as usize);
+                        user.iter().any(|p| matches(p, &subj))
+                    };
+                    Arc::new((0..self.topics.len() as u32).filter(hit).collect())
+                })
+                .clone()
+        };
+        Mask { api: end.deny_api, domain, user }
     }
 
+    /// Local sources of side `k` of link `l`: service imports and mappings, filtered by the sub deny
+    /// on the spoke side only.
+    fn local_topics(&self, model: &Model, topo: &Topology, l: usize, k: usize) -> Vec<u32> {
+        let end = &self.ends[l][k];
+        let Some(acc) = end.account.as_deref() else {
+            return Vec::new();
+        };
+        let s = model.server(topo.instance(at(topo, l, k)).server);
+        let mut v = Vec::new();
+        let api = if is_sys(s, acc) { s.js_enabled() } else { has_api_import(s, acc) };
+        if api {
+            v.push(0);
+        }
+        if let Some(i) = mapped_domain(s, acc, self.version).and_then(|d| self.topic_index.get(d)) {
+            v.push(*i as u32);
+        }
+        v.sort_unstable();
+        v.dedup();
+        if end.spoke {
+            v.retain(|t| !self.sub_mask[l][k].has(*t));
+        }
+        v
+    }
+
+    /// The least fixpoint of the advertisements over the links that are up, topic by topic.
     fn propagate(&mut self, model: &Model, topo: &Topology) {
         let n = topo.leaf_links.len();
-        let nt = self.topics.len();
-        self.sent = vec![[Bits::new(nt), Bits::new(nt)]; n];
-        self.accepted = vec![[Bits::new(nt), Bits::new(nt)]; n];
+        self.sent = vec![[BTreeSet::new(), BTreeSet::new()]; n];
+        self.accepted = vec![[BTreeSet::new(), BTreeSet::new()]; n];
         self.counts.clear();
-        let pub_mask: Vec<[Bits; 2]> =
-            self.ends.iter().map(|e| [self.mask(&e[0], false), self.mask(&e[1], false)]).collect();
-        let sub_mask: Vec<[Bits; 2]> =
-            self.ends.iter().map(|e| [self.mask(&e[0], true), self.mask(&e[1], true)]).collect();
-        // Local sources: service imports and mappings, filtered by the sub deny on the spoke side only.
-        let mut local: Vec<[Bits; 2]> = vec![[Bits::new(nt), Bits::new(nt)]; n];
+        let mut queue: VecDeque<(usize, usize, u32)> = VecDeque::new();
+        let mut queued: HashSet<(usize, usize, u32)> = HashSet::new();
         for l in 0..n {
             for k in 0..2 {
-                let link = &topo.leaf_links[l];
-                let x = if k == 0 { link.from } else { link.to };
-                let end = &self.ends[l][k];
-                let Some(acc) = end.account.as_deref() else {
-                    continue;
-                };
-                let s = model.server(topo.instance(x).server);
-                let api = if is_sys(s, acc) { s.js_enabled() } else { has_api_import(s, acc) };
-                if api {
-                    local[l][k].set(0);
-                }
-                if let Some(i) = mapped_domain(s, acc, self.version).and_then(|d| self.topic_index.get(d)) {
-                    local[l][k].set(*i);
-                }
-                if end.spoke {
-                    local[l][k] = local[l][k].minus(&sub_mask[l][k]);
+                if self.up[l] && !self.lazy[l][k] {
+                    for &t in &self.local[l][k] {
+                        queued.insert((l, k, t));
+                        queue.push_back((l, k, t));
+                    }
                 }
             }
         }
-        let mut queue: VecDeque<(usize, usize)> =
-            (0..n).flat_map(|l| [(l, 0), (l, 1)]).filter(|(l, _)| self.up[*l]).collect();
-        let mut queued = vec![[true, true]; n];
-        while let Some((l, k)) = queue.pop_front() {
-            queued[l][k] = false;
-            let link = &topo.leaf_links[l];
-            let x = if k == 0 { link.from } else { link.to };
-            let end = &self.ends[l][k];
-            let Some(acc) = end.account.clone() else {
+        while let Some((l, k, t)) = queue.pop_front() {
+            queued.remove(&(l, k, t));
+            let s = self.gather(model, topo, l, k, t);
+            if s == self.sent[l][k].contains(&t) {
                 continue;
-            };
-            let mut bits = local[l][k].clone();
-            let to_cluster = peer_cluster(model, topo, l, k);
-            let own = &self.accepted[l][1 - k];
-            if to_cluster.is_none() {
-                if let Some(c) = self.counts.get(&(x.0, acc.clone())) {
-                    for t in 0..nt {
-                        let have = if end.spoke { c.hub[t] } else { c.all[t] - own.get(t) as u32 };
-                        if have > 0 {
-                            bits.set(t);
-                        }
-                    }
-                }
+            }
+            if s {
+                self.sent[l][k].insert(t);
             } else {
-                // Cluster wide no echo: skip interest that came from the peer's own cluster.
-                for (l2, _) in topo.leaf_links_of(x) {
-                    if l2 == l || !self.up[l2] {
-                        continue;
-                    }
-                    let k2 = side_of(topo, l2, x);
-                    let e2 = &self.ends[l2][k2];
-                    if e2.account.as_deref() != Some(acc.as_str())
-                        || (end.spoke && e2.spoke)
-                        || peer_cluster(model, topo, l2, k2) == to_cluster
-                    {
-                        continue;
-                    }
-                    for t in self.accepted[l2][1 - k2].ones() {
-                        bits.set(t);
-                    }
-                }
+                self.sent[l][k].remove(&t);
             }
-            if !end.spoke {
-                for w in topo.route_peers(x).into_iter().chain(topo.gateway_peers(x)) {
-                    if let Some(c) = self.counts.get(&(w.0, acc.clone())) {
-                        for t in 0..nt {
-                            if c.all[t] > 0 {
-                                bits.set(t);
-                            }
-                        }
-                    }
-                }
-            }
-            // Learned plain subscriptions are filtered by the sub deny on both sides.
-            let learned = bits.minus(&local[l][k]).minus(&sub_mask[l][k]);
-            let mut bits = local[l][k].clone();
-            for t in learned.ones() {
-                bits.set(t);
-            }
-            if bits == self.sent[l][k] {
+            let a = s && !self.pub_mask[l][1 - k].has(t);
+            if a == self.accepted[l][k].contains(&t) {
                 continue;
             }
-            let new_acc = bits.minus(&pub_mask[l][1 - k]);
-            self.sent[l][k] = bits;
-            if new_acc == self.accepted[l][k] {
-                continue;
+            if a {
+                self.accepted[l][k].insert(t);
+            } else {
+                self.accepted[l][k].remove(&t);
             }
-            // Update the receiver's counts and requeue the links whose advertisements depend on them.
+            // Update the receiver's counts and requeue the stored ends whose advertisements depend on them.
             let y = peer(topo, l, k);
-            let yend = &self.ends[l][1 - k];
-            let Some(yacc) = yend.account.clone() else {
-                self.accepted[l][k] = new_acc;
+            let Some(yacc) = self.end_acc[l][1 - k] else {
                 continue;
             };
-            // Counts matter only where interest can be forwarded: instances with another link or a route.
-            let fan_out = topo.leaf_links_of(y).nth(1).is_some()
-                || !topo.route_peers(y).is_empty()
-                || !topo.gateway_peers(y).is_empty();
-            if fan_out {
-                let c = self
-                    .counts
-                    .entry((y.0, yacc.clone()))
-                    .or_insert_with(|| Counts { all: vec![0; nt], hub: vec![0; nt] });
-                let changed = Bits(self.accepted[l][k].0.iter().zip(&new_acc.0).map(|(a, b)| a ^ b).collect());
-                for t in changed.ones() {
-                    let d: i64 = if new_acc.get(t) { 1 } else { -1 };
-                    c.all[t] = (c.all[t] as i64 + d) as u32;
-                    if !yend.spoke {
-                        c.hub[t] = (c.hub[t] as i64 + d) as u32;
-                    }
+            if self.fan_out[y.0 as usize] {
+                let c = self.counts.entry((y.0, yacc)).or_default();
+                bump(&mut c.all, t, a);
+                if !self.ends[l][1 - k].spoke {
+                    bump(&mut c.hub, t, a);
                 }
             }
-            self.accepted[l][k] = new_acc;
-            let mut requeue = |inst: InstanceId, skip: Option<usize>, queue: &mut VecDeque<(usize, usize)>| {
-                for (l2, _) in topo.leaf_links_of(inst) {
-                    if Some(l2) == skip || !self.up[l2] {
+            let mut requeue = |inst: InstanceId, skip: Option<usize>| {
+                for &(l2, k2) in &self.stored_at[inst.0 as usize] {
+                    if Some(l2) == skip || !self.up[l2] || self.end_acc[l2][k2] != Some(yacc) {
                         continue;
                     }
-                    let k2 = side_of(topo, l2, inst);
-                    if self.ends[l2][k2].account.as_deref() == Some(yacc.as_str()) && !queued[l2][k2] {
-                        queued[l2][k2] = true;
-                        queue.push_back((l2, k2));
+                    if queued.insert((l2, k2, t)) {
+                        queue.push_back((l2, k2, t));
                     }
                 }
             };
-            requeue(y, Some(l), &mut queue);
-            for w in topo.route_peers(y).into_iter().chain(topo.gateway_peers(y)) {
-                requeue(w, None, &mut queue);
+            requeue(y, Some(l));
+            for w in &self.peers[y.0 as usize] {
+                requeue(*w, None);
             }
         }
     }
 
     /// Links whose hub side receives a literal `LS+` it denies: it closes them (Protocol Violation).
-    fn find_flaps(&self, topo: &Topology) -> Vec<Flap> {
+    fn find_flaps(&self, model: &Model, topo: &Topology) -> Vec<Flap> {
         let mut out = Vec::new();
         for l in 0..topo.leaf_links.len() {
             if !self.up[l] {
@@ -362,11 +501,16 @@ impl State {
             if self.ends[l][h].spoke {
                 continue;
             }
-            let pm = self.mask(&self.ends[l][h], false);
-            if let Some(t) = self.sent[l][1 - h].ones().find(|t| pm.get(*t)) {
+            let pm = &self.pub_mask[l][h];
+            let first = if self.lazy[l][1 - h] {
+                pm.sorted().into_iter().find(|t| self.sends(model, topo, l, 1 - h, *t))
+            } else {
+                self.sent[l][1 - h].iter().copied().find(|t| pm.has(*t))
+            };
+            if let Some(t) = first {
                 let link = &topo.leaf_links[l];
                 let hub = if h == 0 { link.from } else { link.to };
-                out.push(Flap { link: l, hub, subject: self.subject(t) });
+                out.push(Flap { link: l, hub, subject: self.subject(t as usize) });
             }
         }
         out

@@ -67,7 +67,10 @@ impl<'a> Simulator<'a> {
 
     /// The API prefixes side `k` of link `l` advertised and the other side accepted.
     pub fn advertised(&self, l: usize, k: usize) -> Vec<String> {
-        self.accepted[l][k].ones().map(|t| api_prefix(self.topics[t].as_deref())).collect()
+        self.accepted_topics(self.model, self.topo, l, k)
+            .into_iter()
+            .map(|t| api_prefix(self.topics[t].as_deref()))
+            .collect()
     }
 
     /// Resolves a request from the first instance of a server.
@@ -135,7 +138,7 @@ impl<'a> Simulator<'a> {
                 if end.account.as_deref() != Some(acc.as_str()) || end.pub_denies(&subject) {
                     continue;
                 }
-                if !ti.is_some_and(|i| self.accepted[l][1 - k].get(i)) {
+                if !ti.is_some_and(|i| self.accepts(self.model, self.topo, l, 1 - k, i)) {
                     continue;
                 }
                 // Cluster wide no echo: never back into the cluster the message came from.
@@ -183,10 +186,8 @@ impl<'a> Simulator<'a> {
             let Some(sys) = facts::sys_account(ys) else {
                 continue;
             };
-            for (l, _) in self.topo.leaf_links_of(y) {
-                if !self.up[l] {
-                    continue;
-                }
+            // The links bound to the system account on this side (a hub has thousands of others).
+            for &l in &self.sys_links[y.0 as usize] {
                 let k = side_of(self.topo, l, y);
                 let peer = self.peer(l, k);
                 let (a, b) = (&self.ends[l][k], &self.ends[l][1 - k]);

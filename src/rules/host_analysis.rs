@@ -90,9 +90,5 @@ pub(crate) fn list(items: &[String]) -> String {
 
 /// True when `server` has a leaf remote that resolves to nothing in the scanned files.
 pub(crate) fn leaves_scan(cx: &Context, server: ServerId) -> bool {
-    cx.topology.remotes.iter().any(|r| {
-        r.server == server
-            && r.chosen.is_none()
-            && r.urls.iter().any(|(_, t)| matches!(t, crate::topology::resolve::Target::Unresolved { .. }))
-    })
+    cx.topology.leaves_scan(server)
 }

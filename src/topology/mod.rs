@@ -139,6 +139,8 @@ pub struct Topology {
     pub index: resolve::Index,
     /// The simulator's state, computed once per nats-server version (see `crate::jetstream::Simulator`).
     pub(crate) sim_cache: std::sync::Mutex<Vec<(crate::version::NatsVersion, std::sync::Arc<crate::jetstream::State>)>>,
+    /// Servers with a leaf remote that resolves nowhere in the scanned files (see [`Topology::leaves_scan`]).
+    leaving_scan: std::sync::OnceLock<std::collections::HashSet<ServerId>>,
 }
 
 /// The name a user logs in with on the hub and how the hub maps it to an account.
@@ -252,6 +254,22 @@ impl Topology {
             }
         }
         t
+    }
+
+    /// True when `server` has a leaf remote that resolves to nothing in the scanned files (computed
+    /// once: host rules ask for every host).
+    pub fn leaves_scan(&self, server: ServerId) -> bool {
+        self.leaving_scan
+            .get_or_init(|| {
+                self.remotes
+                    .iter()
+                    .filter(|r| {
+                        r.chosen.is_none() && r.urls.iter().any(|(_, t)| matches!(t, Target::Unresolved { .. }))
+                    })
+                    .map(|r| r.server)
+                    .collect()
+            })
+            .contains(&server)
     }
 
     /// Every instance of a server.
