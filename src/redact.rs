@@ -270,27 +270,35 @@ pub fn is_distinctive(s: &str) -> bool {
 impl Redactor {
     /// Collects the secrets of every file of `db`.
     pub fn from_db(db: &SourceDb) -> Self {
+        use rayon::prelude::*;
+        // Files in parallel, merged in file order.
+        let per_file: Vec<(Vec<String>, Vec<LocalSecret>)> = (0..db.len())
+            .into_par_iter()
+            .map(|i| {
+                let f = db.get(crate::span::FileId(i as u32));
+                let (mut distinct, mut local) = (Vec::new(), Vec::new());
+                for r in secret_ranges(&f.text) {
+                    let v = &f.text[r.clone()];
+                    if v.trim().is_empty() {
+                        continue;
+                    }
+                    if is_distinctive(v) {
+                        distinct.push(v.to_string());
+                    } else {
+                        let start = f.text[..r.start].rfind('\n').map_or(0, |p| p + 1);
+                        let end = f.text[r.end..].find('\n').map_or(f.text.len(), |p| r.end + p);
+                        local.push(LocalSecret { value: r.clone(), lines: start..end, text: v.to_string() });
+                    }
+                }
+                (distinct, local)
+            })
+            .collect();
         let mut set = BTreeSet::new();
         let mut local: std::collections::HashMap<crate::span::FileId, Vec<LocalSecret>> = Default::default();
-        for i in 0..db.len() {
-            let file = crate::span::FileId(i as u32);
-            let f = db.get(file);
-            for r in secret_ranges(&f.text) {
-                let v = &f.text[r.clone()];
-                if v.trim().is_empty() {
-                    continue;
-                }
-                if is_distinctive(v) {
-                    set.insert(v.to_string());
-                } else {
-                    let start = f.text[..r.start].rfind('\n').map_or(0, |p| p + 1);
-                    let end = f.text[r.end..].find('\n').map_or(f.text.len(), |p| r.end + p);
-                    local.entry(file).or_default().push(LocalSecret {
-                        value: r.clone(),
-                        lines: start..end,
-                        text: v.to_string(),
-                    });
-                }
+        for (i, (distinct, loc)) in per_file.into_iter().enumerate() {
+            set.extend(distinct);
+            if !loc.is_empty() {
+                local.insert(crate::span::FileId(i as u32), loc);
             }
         }
         let mut r = Self::from_secrets(set);

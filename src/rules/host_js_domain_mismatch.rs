@@ -68,8 +68,11 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let wadms = wadm_views(cx, &sim);
     for ((component, lattice, _, account), members) in groups {
         // The reference is the JetStream most hosts of the lattice reach (the earliest on a tie).
-        let count = |h: &Vec<String>| members.iter().filter(|(_, x)| x == h).count();
-        let reference = members.iter().max_by_key(|(i, h)| (count(h), std::cmp::Reverse(*i)));
+        let mut counts: std::collections::HashMap<&Vec<String>, usize> = std::collections::HashMap::new();
+        for (_, h) in &members {
+            *counts.entry(h).or_default() += 1;
+        }
+        let reference = members.iter().max_by_key(|(i, h)| (counts[h], std::cmp::Reverse(*i)));
         let Some((first, first_home)) = reference.cloned() else {
             continue;
         };

@@ -147,16 +147,14 @@ pub fn default_severity(name: &str) -> Severity {
 pub fn checked_configs<'a>(cx: &Context<'a>) -> Vec<&'a ParsedConfig> {
     // Paths are compared canonicalized: discovery and include resolution may spell one file differently.
     let key = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let included: std::collections::HashSet<std::path::PathBuf> = cx
-        .configs
-        .iter()
-        .flat_map(|c| c.includes.iter())
-        .map(|id| cx.db.get(*id))
-        .filter(|f| f.embedding.is_none())
-        .map(|f| key(&f.path))
-        .collect();
+    use rayon::prelude::*;
+    let mut ids: Vec<crate::span::FileId> = cx.configs.iter().flat_map(|c| c.includes.iter().copied()).collect();
+    ids.sort();
+    ids.dedup();
+    let included: std::collections::HashSet<std::path::PathBuf> =
+        ids.par_iter().map(|id| cx.db.get(*id)).filter(|f| f.embedding.is_none()).map(|f| key(&f.path)).collect();
     cx.configs
-        .iter()
+        .par_iter()
         .filter(|c| {
             let f = cx.db.get(c.file);
             f.embedding.is_some() || !included.contains(&key(&f.path))
@@ -166,15 +164,22 @@ pub fn checked_configs<'a>(cx: &Context<'a>) -> Vec<&'a ParsedConfig> {
 
 /// Runs every rule with a check function that the settings enable.
 pub fn run(cx: &Context) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for rule in RULES {
-        if let Some(check) = rule.check {
-            if cx.settings.rule_enabled(rule.meta.name) {
-                check(cx, &mut out);
+    use rayon::prelude::*;
+    // Rules in parallel (each reads the shared context; the simulator state is computed once and
+    // cached in the topology), findings concatenated in rule order.
+    let per_rule: Vec<Vec<Diagnostic>> = RULES
+        .par_iter()
+        .map(|rule| {
+            let mut out = Vec::new();
+            if let Some(check) = rule.check {
+                if cx.settings.rule_enabled(rule.meta.name) {
+                    check(cx, &mut out);
+                }
             }
-        }
-    }
-    out
+            out
+        })
+        .collect();
+    per_rule.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
