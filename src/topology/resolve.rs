@@ -86,6 +86,18 @@ pub struct Index {
     by_local_port: HashMap<(String, u16), Vec<ServerId>>,
     /// Folder (path components) of each file that declares a server, host or wadm; empty without sources.
     dirs: HashMap<FileId, Arc<[Box<str>]>>,
+    /// The candidate lists above with 2+ servers, sorted by the folder of each server's file: the
+    /// servers under one folder are a contiguous run, found by binary search (a name like `nats`
+    /// defined at 100,000 edge sites is never scanned whole per lookup).
+    by_dir: HashMap<ListKey, Vec<ServerId>>,
+}
+
+/// Which candidate list a lookup uses.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum ListKey {
+    Host(String),
+    Name(String),
+    LocalPort(String, u16),
 }
 
 const KINDS: [ListenerKind; 5] =
@@ -141,7 +153,30 @@ impl Index {
                 .unwrap_or_default();
             ix.dirs.insert(f, comps.into());
         }
+        if !ix.dirs.is_empty() {
+            let lists = ix
+                .by_host
+                .iter()
+                .map(|(k, v)| (ListKey::Host(k.clone()), v))
+                .chain(ix.by_name.iter().map(|(k, v)| (ListKey::Name(k.clone()), v)))
+                .chain(ix.by_local_port.iter().map(|((l, p), v)| (ListKey::LocalPort(l.clone(), *p), v)));
+            let mut by_dir = HashMap::new();
+            for (key, list) in lists {
+                if list.len() < 2 {
+                    continue;
+                }
+                let mut sorted = list.clone();
+                sorted.sort_by(|a, b| ix.server_dir(model, *a).cmp(ix.server_dir(model, *b)));
+                by_dir.insert(key, sorted);
+            }
+            ix.by_dir = by_dir;
+        }
         ix
+    }
+
+    /// The folder of the file declaring server `s` (empty when unknown).
+    fn server_dir(&self, model: &Model, s: ServerId) -> &[Box<str>] {
+        self.dir(model.server(s).span.file).unwrap_or(&[])
     }
 
     /// The folder (path components) of a declaring file, when sources were given.
@@ -159,22 +194,95 @@ impl Index {
 
     /// Servers that the host name of a URL dialed from `locality` on `port` may mean.
     pub fn candidates(&self, locality: &str, host: &str, port: u16) -> Vec<ServerId> {
+        self.list(locality, host, port).map(|(_, v)| v.to_vec()).unwrap_or_default()
+    }
+
+    /// The candidate list a lookup uses and its key (model order).
+    fn list(&self, locality: &str, host: &str, port: u16) -> Option<(ListKey, &[ServerId])> {
         let host = host.to_ascii_lowercase();
         if super::url::is_loopback_host(&host) {
-            return self.by_local_port.get(&(locality.to_string(), port)).cloned().unwrap_or_default();
+            let key = (locality.to_string(), port);
+            return self.by_local_port.get(&key).map(|v| (ListKey::LocalPort(key.0, key.1), v.as_slice()));
         }
         if let Some(v) = self.by_host.get(&host) {
-            return v.clone();
+            return Some((ListKey::Host(host), v));
         }
         // `nats-0.nats-headless.ns.svc...`: a pod of a StatefulSet behind a headless Service.
-        if let Some(v) = host.split_once('.').and_then(|(_, rest)| self.by_host.get(rest)) {
-            return v.clone();
+        if let Some((rest, v)) = host.split_once('.').and_then(|(_, rest)| self.by_host.get(rest).map(|v| (rest, v))) {
+            return Some((ListKey::Host(rest.to_string()), v));
         }
         // A server name used as a host name (docs examples).
-        self.by_name.get(&host).cloned().unwrap_or_default()
+        self.by_name.get(&host).map(|v| (ListKey::Name(host.clone()), v.as_slice()))
+    }
+
+    /// The candidates of a lookup grouped by the depth of the folder they share with `near`, deepest
+    /// first, model order within a group (what sorting every candidate by shared depth gives), and
+    /// whether `from` is among them. Groups are materialized only when tried.
+    fn tiers(
+        &self,
+        model: &Model,
+        (locality, host, port): (&str, &str, u16),
+        near: Option<FileId>,
+        from: Option<ServerId>,
+    ) -> (bool, Vec<Tier<'_>>) {
+        let Some((key, list)) = self.list(locality, host, port) else {
+            return (false, Vec::new());
+        };
+        // Lists are in model order (ascending ids).
+        let names_self = from.is_some_and(|f| list.binary_search(&f).is_ok());
+        let near_dir = near.and_then(|n| self.dir(n));
+        let (Some(d), Some(sorted)) = (near_dir, self.by_dir.get(&key)) else {
+            // One candidate, or no folders known: sort by shared depth directly.
+            let mut cands: Vec<(usize, ServerId)> = list
+                .iter()
+                .map(|c| (near.map_or(0, |n| self.shared_depth(n, model.server(*c).span.file)), *c))
+                .collect();
+            cands.sort_by_key(|(depth, _)| std::cmp::Reverse(*depth));
+            let tiers = cands.chunk_by(|a, b| a.0 == b.0).map(|t| Tier::Owned(t.iter().map(|(_, c)| *c).collect()));
+            return (names_self, tiers.collect());
+        };
+        // The servers whose folder starts with `d[..k]` are one run of `sorted`.
+        let range = |k: usize| {
+            let p = &d[..k];
+            let lo = sorted.partition_point(|c| self.server_dir(model, *c) < p);
+            let hi = lo + sorted[lo..].partition_point(|c| self.server_dir(model, *c).starts_with(p));
+            (lo, hi)
+        };
+        let mut out = Vec::new();
+        let mut inner: Option<(usize, usize)> = None;
+        for k in (0..=d.len()).rev() {
+            let (lo, hi) = range(k);
+            match inner {
+                None if hi > lo => out.push(Tier::Run(&sorted[lo..hi], &[])),
+                Some((ilo, ihi)) if hi - lo > ihi - ilo => out.push(Tier::Run(&sorted[lo..ilo], &sorted[ihi..hi])),
+                _ => continue,
+            }
+            inner = Some((lo, hi));
+        }
+        (names_self, out)
     }
 }
 
+/// Candidates sharing one folder depth with the referring file.
+enum Tier<'a> {
+    Owned(Vec<ServerId>),
+    /// Two runs of the folder-sorted list (around the deeper tiers).
+    Run(&'a [ServerId], &'a [ServerId]),
+}
+
+impl Tier<'_> {
+    /// The servers, in model order.
+    fn ids(&self) -> Vec<ServerId> {
+        match self {
+            Tier::Owned(v) => v.clone(),
+            Tier::Run(a, b) => {
+                let mut v: Vec<ServerId> = a.iter().chain(b.iter()).copied().collect();
+                v.sort();
+                v
+            }
+        }
+    }
+}
 /// Resolves `url` dialed by a client/server in `locality` (excluding `from` itself) to a listener
 /// of kind `want` (builds an [`Index`]; use [`resolve_in`] for many lookups).
 pub fn resolve(model: &Model, locality: &str, from: Option<ServerId>, url: &DialUrl, want: ListenerKind) -> Target {
@@ -213,22 +321,26 @@ pub fn resolve_near(
     let Some(port) = url.port.or(default_port) else {
         return Target::Unresolved { reason: format!("`{}` has no port", url.redacted()) };
     };
-    let mut cands: Vec<(usize, ServerId)> = index
-        .candidates(locality, &url.host, port)
-        .into_iter()
-        .map(|c| (near.map_or(0, |n| index.shared_depth(n, model.server(c).span.file)), c))
-        .collect();
-    // Deepest shared folder first; model order within one depth (stable sort).
-    cands.sort_by_key(|(depth, _)| std::cmp::Reverse(*depth));
+    // Deepest shared folder first; model order within one depth.
+    let (names_self, mut tiers) = index.tiers(model, (locality, &url.host, port), near, from);
     // A name the dialing server itself carries means itself and its folder-mates, never a namesake
     // elsewhere (`from` is always in the deepest tier: it shares its whole folder with itself).
-    let names_self = from.is_some_and(|f| cands.iter().any(|(_, c)| *c == f));
     if names_self {
-        let top = cands[0].0;
-        cands.retain(|(d, _)| *d == top);
+        tiers.truncate(1);
     }
-    cands.retain(|(_, c)| Some(*c) != from);
-    if cands.is_empty() {
+    let mut any = false;
+    for tier in &tiers {
+        let mut ids = tier.ids();
+        ids.retain(|c| Some(*c) != from);
+        if ids.is_empty() {
+            continue;
+        }
+        any = true;
+        if let Some(t) = pick(model, &ids, url, port, want) {
+            return t;
+        }
+    }
+    if !any {
         if let (true, Some(f), ListenerKind::Route) = (names_self, from, want) {
             // A route to one's own name (StatefulSet peers behind one Service, a seed listing itself).
             if port_of(model.server(f), want) == Some(port) {
@@ -241,12 +353,6 @@ pub fn resolve_near(
             format!("no server in the scanned files is reachable as `{}`", url.host)
         };
         return Target::Unresolved { reason };
-    }
-    for tier in cands.chunk_by(|a, b| a.0 == b.0) {
-        let tier: Vec<ServerId> = tier.iter().map(|(_, c)| *c).collect();
-        if let Some(t) = pick(model, &tier, url, port, want) {
-            return t;
-        }
     }
     Target::Unresolved { reason: format!("no {} listener on port {} of `{}`", want.as_str(), port, url.host) }
 }
