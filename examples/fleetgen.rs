@@ -16,7 +16,7 @@
 //!   (+ `nats.conf`, `wasmcloud.env`).
 //!
 //! Planted faults (`2 + N/5000` of each kind, at random sites) are listed in `DIR/PLANTED.json` with the rule
-//! expected to report them and the files involved; sites with a fault run no wasmCloud host unless the fault
+//! expected to report them, the files involved and the line of each finding (`lines`, parallel to `files`); sites with a fault run no wasmCloud host unless the fault
 //! is about the host, so each fault stands alone.
 
 use std::fmt::Write as _;
@@ -363,13 +363,23 @@ fn edge_conf(site: &Site, sites: &[Site], standalone: bool) -> String {
     let _ = writeln!(c, "# edge site {} ({} / {})", site.name, site.region, site.tenant);
     let _ = writeln!(c, "server_name: {}", site.name);
     let _ = writeln!(c, "port: 4222\nhttp_port: 8222");
-    if standalone {
+    // The wrong-port fault dials its URL inline: its config defines no `HUB_LEAF_URL` and includes no
+    // fragment that does (an unused variable is an unknown top-level key, a second finding).
+    let wrong_port = site.fault == Fault::RemoteClientPort;
+    if standalone || wrong_port {
+        if !wrong_port {
+            let _ = writeln!(
+                c,
+                "HUB_LEAF_URL: \"nats-leaf://leaf-{t}:{pw}@{hub}:7422\"",
+                t = site.tenant,
+                pw = leaf_password(site.region, site.tenant),
+                hub = hub_url(site.region),
+            );
+        }
         let _ = writeln!(
             c,
-            "HUB_LEAF_URL: \"nats-leaf://leaf-{t}:{pw}@{hub}:7422\"\naccounts {{\n  {acc} {{\n    jetstream: enabled\n    users: [ {{ user: wasmcloud, password: \"wc-{t}-Lk4\" }} ]\n  }}\n}}\nno_auth_user: wasmcloud",
+            "accounts {{\n  {acc} {{\n    jetstream: enabled\n    users: [ {{ user: wasmcloud, password: \"wc-{t}-Lk4\" }} ]\n  }}\n}}\nno_auth_user: wasmcloud",
             t = site.tenant,
-            pw = leaf_password(site.region, site.tenant),
-            hub = hub_url(site.region),
         );
     } else {
         let _ = writeln!(c, "include \"../../../../common/{}-{}.conf\"", site.region, site.tenant);
@@ -507,6 +517,14 @@ fn fault_file(out: &Path, site: &Site) -> String {
     rel(out, &site.dir.join(f))
 }
 
+/// The 1-based line of the first line of `file` (relative to `out`) containing `marker`.
+fn line_of(out: &Path, file: &str, marker: &str) -> std::io::Result<usize> {
+    let text = fs::read_to_string(out.join(file))?;
+    text.lines().position(|l| l.contains(marker)).map(|i| i + 1).ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, format!("fleetgen: `{marker}` not in {file}"))
+    })
+}
+
 fn write_planted(out: &Path, args: &Args, sites: &[Site], files: usize) -> std::io::Result<()> {
     let mut faults = Vec::new();
     for s in sites {
@@ -519,15 +537,26 @@ fn write_planted(out: &Path, args: &Args, sites: &[Site], files: usize) -> std::
             Fault::HostUnknownDomain => ("host-js-domain-unknown", vec![], &["js-home-unreachable"]),
             Fault::UnknownKey => ("unknown-key", vec![], &[]),
         };
+        // The line each finding points at: found in the written file by what the fault wrote there.
+        let marker = match &s.fault {
+            Fault::DuplicateDomain { of } => format!("domain: {}", sites[*of].name),
+            Fault::MissingDomain => "jetstream {".to_string(),
+            Fault::RemoteClientPort => ":4222\", account".to_string(),
+            Fault::HostUnknownDomain => "WASMCLOUD_JS_DOMAIN".to_string(),
+            _ => "max_fle_store".to_string(),
+        };
         let mut files = vec![fault_file(out, s)];
+        let mut lines = vec![line_of(out, &files[0], &marker)?];
         let mut servers = vec![s.name.clone()];
         for o in others {
             files.push(fault_file(out, o));
+            lines.push(line_of(out, &files[files.len() - 1], &marker)?);
             servers.push(o.name.clone());
         }
         faults.push(serde_json::json!({
             "rule": rule,
             "files": files,
+            "lines": lines,
             "servers": servers,
             "may_also": may_also,
         }));

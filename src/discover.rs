@@ -95,6 +95,9 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
     let mut found: Vec<(PathBuf, Option<std::fs::Metadata>, Option<String>)> = Vec::new();
     // Files named on the command line are read as what the user asked for (see [`classify_named`]).
     let named: std::collections::HashSet<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
+    // Symbolic links (files or folders) met in the walk whose target is outside the scanned root: `(link, target)`.
+    let canon_root = std::fs::canonicalize(db.root()).unwrap_or_else(|_| db.root().to_path_buf());
+    let mut linked_out: Vec<(PathBuf, PathBuf)> = Vec::new();
     for root in paths {
         if !root.exists() && std::fs::symlink_metadata(root).is_err() {
             found.push((root.clone(), None, Some("no such file or folder".into())));
@@ -109,6 +112,13 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
         for entry in wb.build() {
             match entry {
                 Ok(e) => {
+                    if e.depth() > 0 && e.path_is_symlink() {
+                        if let Ok(target) = std::fs::canonicalize(e.path()) {
+                            if !target.starts_with(&canon_root) {
+                                linked_out.push((e.path().to_path_buf(), target));
+                            }
+                        }
+                    }
                     if e.file_type().is_some_and(|t| t.is_dir()) {
                         continue;
                     }
@@ -194,6 +204,21 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
         }
         if let Some(kind) = kind {
             let file = db.add(path.clone(), text);
+            if let Some(target) = outside_target(&linked_out, &path) {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        "symlink-outside-root",
+                        Span::point(file, 0),
+                        format!(
+                            "`{}` is a link to `{}`, outside the scanned folder",
+                            db.display_path(&path),
+                            db.display_path(&target)
+                        ),
+                    )
+                    .with_label("read through a symbolic link")
+                    .with_help("replace the link by the file itself, or lint the folder that holds the target"),
+                );
+            }
             if let Some(offset) = bad_utf8 {
                 out.diagnostics.push(
                     Diagnostic::new(
@@ -210,6 +235,16 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
     }
     out.diagnostics.extend(crate::deploy::helm_templates::skipped(db, templates));
     out
+}
+
+/// Where `path` really is when it is, or lies under, a link to outside the scanned root.
+fn outside_target(linked_out: &[(PathBuf, PathBuf)], path: &Path) -> Option<PathBuf> {
+    let (link, target) =
+        linked_out.iter().filter(|(l, _)| path.starts_with(l)).max_by_key(|(l, _)| l.as_os_str().len())?;
+    Some(match path.strip_prefix(link) {
+        Ok(rest) if !rest.as_os_str().is_empty() => target.join(rest),
+        _ => target.clone(),
+    })
 }
 
 /// An info for a file named on the command line that latticelint does not read.

@@ -117,3 +117,46 @@ fn check_executes_nothing_connects_nowhere_and_reports_escaping_includes() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// `(rule, file)` of every finding of `check --format json` on `root`.
+fn findings(root: &Path) -> Vec<(String, String)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_latticelint"))
+        .args(["check", "--format", "json", "--fail-on", "never"])
+        .arg(root)
+        .output()
+        .expect("run latticelint");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json output");
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap_or("").to_string(), f["file"].as_str().unwrap_or("").to_string()))
+        .collect()
+}
+
+#[test]
+fn files_linked_to_outside_the_root_are_reported() {
+    let base = tempfile::tempdir().unwrap();
+    let root = base.path().join("deploy");
+    let outside = base.path().join("etc-nats");
+    fs::create_dir_all(root.join("inner")).unwrap();
+    fs::create_dir_all(outside.join("more")).unwrap();
+    fs::write(outside.join("nats.conf"), "port: 4222\n").unwrap();
+    fs::write(outside.join("more/leaf.conf"), "port: 4333\n").unwrap();
+    fs::write(root.join("inner/own.conf"), "port: 4444\n").unwrap();
+    std::os::unix::fs::symlink(outside.join("nats.conf"), root.join("nats.conf")).unwrap();
+    std::os::unix::fs::symlink(outside.join("more"), root.join("linked-dir")).unwrap();
+    std::os::unix::fs::symlink("inner/own.conf", root.join("inside.conf")).unwrap();
+    let found = findings(&root);
+    let linked: Vec<&str> =
+        found.iter().filter(|(r, _)| r == "symlink-outside-root").map(|(_, f)| f.as_str()).collect();
+    assert_eq!(linked, ["linked-dir/leaf.conf", "nats.conf"], "all findings: {found:?}");
+    // The message names the target as seen from the root.
+    let out = Command::new(env!("CARGO_BIN_EXE_latticelint"))
+        .args(["check", "--format", "concise", "--fail-on", "never"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("`nats.conf` is a link to `../etc-nats/nats.conf`, outside the scanned folder"), "{text}");
+}

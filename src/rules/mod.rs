@@ -94,6 +94,7 @@ mod leaf_remote_unresolved;
 mod leaf_remote_wrong_port;
 mod silent_value_loss;
 mod suppression_without_reason;
+mod symlink_outside_root;
 mod syntax_error;
 mod undefined_variable;
 mod unknown_key;
@@ -125,6 +126,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &leaf_remote_wrong_port::META, check: Some(leaf_remote_wrong_port::check) },
     Rule { meta: &silent_value_loss::META, check: Some(silent_value_loss::check) },
     Rule { meta: &suppression_without_reason::META, check: None },
+    Rule { meta: &symlink_outside_root::META, check: None },
     Rule { meta: &syntax_error::META, check: None },
     Rule { meta: &undefined_variable::META, check: None },
     Rule { meta: &unknown_key::META, check: Some(unknown_key::check) },
