@@ -2,7 +2,7 @@
 //! oracle, the tool and python3 exist; prints why it is skipped otherwise.
 //!
 //! The oracle is nats-server 2.10.27's `conf` package, so latticelint runs with
-//! `--nats-version 2.10` (not the default newest profile: 2.15 lexes `1m30s`/`4e2abc` as strings
+//! `--nats-version 2.10.27` (not the default newest profile: 2.15 lexes `1m30s`/`4e2abc` as strings
 //! where 2.10.27 fails, cases 054 and 102; grammar/KNOWN-DIFFERENCES.md).
 
 use std::path::Path;
@@ -11,8 +11,9 @@ use std::process::Command;
 const ORACLE: &str = "/root/.cache/natsconf-oracle-2.10.27/natsconf-oracle";
 const TOOL: &str = "/work/shared/tools/conf-conformance";
 const INPUTS: [&str; 2] = ["/work/shared/corpus", "/work/shared/truth/conf-cases"];
-/// The profile matching the oracle's release.
-const ORACLE_PROFILE: &str = "2.10";
+/// The profile matching the oracle's release (a bare `2.10` would mean 2.10.0, before the
+/// 2.10.16 top-level block scopes).
+const ORACLE_PROFILE: &str = "2.10.27";
 
 /// Disagreements expected (each would be explained in grammar/KNOWN-DIFFERENCES.md).
 const KNOWN_DIFFERENCES: usize = 0;
