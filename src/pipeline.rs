@@ -136,6 +136,10 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
     configs.sort_by_cached_key(|c| db.get(c.file).display.clone());
 
     let model = crate::model::assemble::assemble(&db, &configs, &launched, &facts, &file_of_launch);
+    // The per-launch parses and deployment facts are in the model now: free them before the
+    // topology and rules allocate (a 100,000-server fleet holds a parse tree per launch).
+    drop(launched);
+    drop(facts);
     for c in &configs {
         diagnostics.extend(c.diagnostics.iter().cloned());
     }

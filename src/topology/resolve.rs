@@ -89,7 +89,7 @@ pub struct Index {
     /// The candidate lists above with 2+ servers, sorted by the folder of each server's file: the
     /// servers under one folder are a contiguous run, found by binary search (a name like `nats`
     /// defined at 100,000 edge sites is never scanned whole per lookup).
-    by_dir: HashMap<ListKey, Vec<ServerId>>,
+    by_dir: HashMap<ListKey, Vec<(Arc<[Box<str>]>, ServerId)>>,
 }
 
 /// Which candidate list a lookup uses.
@@ -165,18 +165,16 @@ impl Index {
                 if list.len() < 2 {
                     continue;
                 }
-                let mut sorted = list.clone();
-                sorted.sort_by(|a, b| ix.server_dir(model, *a).cmp(ix.server_dir(model, *b)));
+                let mut sorted: Vec<(Arc<[Box<str>]>, ServerId)> = list
+                    .iter()
+                    .map(|c| (ix.dirs.get(&model.server(*c).span.file).cloned().unwrap_or_else(|| Arc::from([])), *c))
+                    .collect();
+                sorted.sort_by(|a, b| a.0.cmp(&b.0));
                 by_dir.insert(key, sorted);
             }
             ix.by_dir = by_dir;
         }
         ix
-    }
-
-    /// The folder of the file declaring server `s` (empty when unknown).
-    fn server_dir(&self, model: &Model, s: ServerId) -> &[Box<str>] {
-        self.dir(model.server(s).span.file).unwrap_or(&[])
     }
 
     /// The folder (path components) of a declaring file, when sources were given.
@@ -244,8 +242,8 @@ impl Index {
         // The servers whose folder starts with `d[..k]` are one run of `sorted`.
         let range = |k: usize| {
             let p = &d[..k];
-            let lo = sorted.partition_point(|c| self.server_dir(model, *c) < p);
-            let hi = lo + sorted[lo..].partition_point(|c| self.server_dir(model, *c).starts_with(p));
+            let lo = sorted.partition_point(|c| &c.0[..] < p);
+            let hi = lo + sorted[lo..].partition_point(|c| c.0.starts_with(p));
             (lo, hi)
         };
         let mut out = Vec::new();
@@ -267,7 +265,7 @@ impl Index {
 enum Tier<'a> {
     Owned(Vec<ServerId>),
     /// Two runs of the folder-sorted list (around the deeper tiers).
-    Run(&'a [ServerId], &'a [ServerId]),
+    Run(&'a [(Arc<[Box<str>]>, ServerId)], &'a [(Arc<[Box<str>]>, ServerId)]),
 }
 
 impl Tier<'_> {
@@ -276,7 +274,7 @@ impl Tier<'_> {
         match self {
             Tier::Owned(v) => v.clone(),
             Tier::Run(a, b) => {
-                let mut v: Vec<ServerId> = a.iter().chain(b.iter()).copied().collect();
+                let mut v: Vec<ServerId> = a.iter().chain(b.iter()).map(|(_, c)| *c).collect();
                 v.sort();
                 v
             }
