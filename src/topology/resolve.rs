@@ -89,8 +89,11 @@ pub struct Index {
     /// The candidate lists above with 2+ servers, sorted by the folder of each server's file: the
     /// servers under one folder are a contiguous run, found by binary search (a name like `nats`
     /// defined at 100,000 edge sites is never scanned whole per lookup).
-    by_dir: HashMap<ListKey, Vec<(Arc<[Box<str>]>, ServerId)>>,
+    by_dir: HashMap<ListKey, Vec<DirServer>>,
 }
+
+/// A candidate and the folder of its declaring file.
+type DirServer = (Arc<[Box<str>]>, ServerId);
 
 /// Which candidate list a lookup uses.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -165,7 +168,7 @@ impl Index {
                 if list.len() < 2 {
                     continue;
                 }
-                let mut sorted: Vec<(Arc<[Box<str>]>, ServerId)> = list
+                let mut sorted: Vec<DirServer> = list
                     .iter()
                     .map(|c| (ix.dirs.get(&model.server(*c).span.file).cloned().unwrap_or_else(|| Arc::from([])), *c))
                     .collect();
@@ -265,7 +268,7 @@ impl Index {
 enum Tier<'a> {
     Owned(Vec<ServerId>),
     /// Two runs of the folder-sorted list (around the deeper tiers).
-    Run(&'a [(Arc<[Box<str>]>, ServerId)], &'a [(Arc<[Box<str>]>, ServerId)]),
+    Run(&'a [DirServer], &'a [DirServer]),
 }
 
 impl Tier<'_> {
