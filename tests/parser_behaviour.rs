@@ -117,6 +117,8 @@ fn digit_after_size_suffix_by_version() {
             assert_eq!(rules(&p), ["syntax-error"], "{v} {text:?}");
             let err = p.error.unwrap();
             assert!(err.contains(&format!("but got '{bad}' instead")), "{v} {text:?}: {err}");
+            let help = p.diagnostics[0].help.as_deref().unwrap_or_default();
+            assert!(help.starts_with("quote the value: before nats-server 2.15"), "{v} {text:?}: {help}");
         }
     }
     // Unchanged in 2.15: no digit after the suffix, or no suffix at all.

@@ -123,6 +123,8 @@ pub struct Lexer<'a> {
     /// before, it ends the integer (`1m`) and the lexer then fails on the digit
     /// (nats-io/nats-server PR #8263, issue #6891).
     pub suffix_digit_string: bool,
+    /// Offset of the last digit that ended a suffixed integer (`3` of `1m30s`, before 2.15).
+    pub suffix_split: Option<usize>,
 }
 
 /// How an array or a map ends its elements (see [`Lexer::value_end`]).
@@ -177,6 +179,7 @@ impl<'a> Lexer<'a> {
             swallowed_brackets: Vec::new(),
             skipped_top_braces: 0,
             suffix_digit_string: false,
+            suffix_split: None,
         }
     }
 
@@ -1273,6 +1276,9 @@ impl<'a> Lexer<'a> {
         }
         self.backup();
         if Self::int_end(r) && !(self.suffix_digit_string && is_digit(r)) {
+            if is_digit(r) {
+                self.suffix_split = Some(self.pos);
+            }
             self.emit(ItemType::Integer);
             return self.pop();
         }

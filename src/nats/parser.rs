@@ -601,6 +601,13 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 .with_help(
                     "nats-server swallows `]` right after an integer: write `[1, 2 ]` or put `]` on its own line",
                 )
+        } else if self.lx.suffix_split == Some(it.start) {
+            Diagnostic::new("syntax-error", span, e.message())
+                .with_label("the number ended at the size suffix before this digit")
+                .with_help(format!(
+                    "quote the value: before nats-server 2.15 a digit right after a size suffix (`k`, `m`, `e`, ...) ends the number (e.g. `1m30s` is `1m`, then `30s`); 2.15 reads the word as a string, this profile is {}",
+                    self.s.opts.version
+                ))
         } else {
             Diagnostic::new("syntax-error", span, e.message()).with_label(e.label()).with_help(e.help())
         };
