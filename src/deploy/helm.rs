@@ -18,6 +18,7 @@
 
 use super::envfile::EnvSet;
 use super::kube::service_names;
+use super::nats_chart;
 use super::wasmcloud::build_host;
 use super::wasmcloud::{build_wadm, Decl};
 use super::yaml::{self, YNode};
@@ -36,8 +37,10 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     let nats_cfg = doc
         .get("config")
         .filter(|c| is_nats_config(c))
-        .or_else(|| doc.path(&["nats", "config"]).filter(|c| is_nats_config(c)));
-    if let Some(cfg) = nats_cfg {
+        .map(|c| (c, "config"))
+        .or_else(|| doc.path(&["nats", "config"]).filter(|c| is_nats_config(c)).map(|c| (c, "nats.config")));
+    if let Some((cfg, path)) = nats_cfg {
+        nats_chart::check(cfg, path, &mut out.diagnostics);
         nats_release(cfg, doc, &mut out);
     }
     if let Some((cfg, replicas_node)) = host_chart(doc) {

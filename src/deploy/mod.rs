@@ -14,6 +14,7 @@ pub mod flags;
 pub mod helm;
 pub mod helm_templates;
 pub mod kube;
+pub mod nats_chart;
 pub mod script;
 pub mod shell;
 pub mod systemd;

@@ -74,6 +74,7 @@ mod cluster_domain_mismatch;
 mod cluster_name_collision;
 mod duplicate_server_name;
 mod file_not_linted;
+mod helm_value_ignored;
 mod host_analysis;
 mod host_js_domain_mismatch;
 mod host_js_domain_missing;
@@ -107,6 +108,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &cluster_name_collision::META, check: Some(cluster_name_collision::check) },
     Rule { meta: &duplicate_server_name::META, check: Some(duplicate_server_name::check) },
     Rule { meta: &file_not_linted::META, check: None },
+    Rule { meta: &helm_value_ignored::META, check: None },
     Rule { meta: &host_js_domain_mismatch::META, check: Some(host_js_domain_mismatch::check) },
     Rule { meta: &host_js_domain_missing::META, check: Some(host_js_domain_missing::check) },
     Rule { meta: &host_js_domain_unknown::META, check: Some(host_js_domain_unknown::check) },
