@@ -19,11 +19,11 @@
 use super::envfile::EnvSet;
 use super::kube::service_names;
 use super::nats_chart;
-use super::wasmcloud::build_host;
+use super::wasmcloud::{build_host, leaf_sidecar};
 use super::wasmcloud::{build_wadm, Decl};
 use super::yaml::{self, YNode};
 use super::{ConfigRef, DeployFacts, Launch, ReadCx, ServerFlags};
-use crate::model::{LeafRemote, Listener, Origin};
+use crate::model::{Listener, Origin};
 use crate::span::{FileId, Spanned};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -123,33 +123,7 @@ fn host_release(cfg: &YNode, replicas_node: Option<&YNode>, out: &mut DeployFact
     let leaf_domain = value("leafNodeDomain").unwrap_or_else(|| Spanned::new("leaf".into(), span));
     let address = value("natsAddress")
         .unwrap_or_else(|| Spanned::new("nats://nats-headless.default.svc.cluster.local".into(), span));
-    let flags = ServerFlags {
-        jetstream: Some(Spanned::new(true, span)),
-        js_domain: Some(leaf_domain),
-        addr: Some(Spanned::new("127.0.0.1".into(), span)),
-        port: Some(Spanned::new(4222, span)),
-        leaf_remotes: vec![LeafRemote {
-            urls: vec![address.clone()],
-            account: None,
-            credentials: secret,
-            deny_imports: Vec::new(),
-            deny_exports: Vec::new(),
-            hub: false,
-            span: address.span,
-        }],
-        ..Default::default()
-    };
-    out.launches.push(Launch {
-        origin,
-        label: format!("{name}-nats-leaf"),
-        span,
-        config: ConfigRef::None,
-        flags,
-        env: BTreeMap::new(),
-        hostnames: Vec::new(),
-        locality,
-        replicas,
-    });
+    out.launches.push(leaf_sidecar(&decl, format!("{name}-nats-leaf"), leaf_domain, address, secret));
 }
 
 fn is_nats_config(c: &YNode) -> bool {

@@ -13,11 +13,11 @@
 
 use super::envfile::EnvSet;
 use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, split_words, wasmcloud_takes_value, Word};
-use super::wasmcloud::{build_host, build_wadm, env_is_host, env_is_wadm, Decl};
+use super::wasmcloud::{build_host, build_wadm, env_is_host, env_is_wadm, leaf_sidecar, Decl};
 use super::yaml::{self, embedding_pieces, YKind, YNode};
-use super::{image_repo, image_tag, is_nats_image, tag_major, ConfigRef, DeployFacts, Launch, ReadCx, ServerFlags};
+use super::{image_repo, image_tag, is_nats_image, tag_major, ConfigRef, DeployFacts, Launch, ReadCx};
 use crate::diagnostic::Diagnostic;
-use crate::model::{LeafRemote, Listener, Origin};
+use crate::model::Origin;
 use crate::nats::include::{IncludeError, IncludeLoader, IncludeRequest, LoadedInclude};
 use crate::source::{Embedding, SourceDb};
 use crate::span::{FileId, Span, Spanned};
@@ -683,34 +683,8 @@ fn operator_host(hc: &HostConfig, ns: &str, out: &mut DeployFacts) {
     let address = spanned("natsAddress", "nats://nats.default.svc.cluster.local");
     let port = get("natsLeafnodePort").and_then(|n| n.as_i64()).unwrap_or(7422);
     let url = format!("{}:{port}", address.value.trim_end_matches('/'));
-    let flags = ServerFlags {
-        jetstream: Some(Spanned::new(true, hc.span)),
-        js_domain: Some(leaf_domain),
-        addr: Some(Spanned::new("127.0.0.1".into(), hc.span)),
-        port: Some(Spanned::new(4222, hc.span)),
-        leaf_remotes: vec![LeafRemote {
-            urls: vec![Spanned::new(url, address.span)],
-            account: None,
-            credentials: secret,
-            deny_imports: Vec::new(),
-            deny_exports: Vec::new(),
-            hub: false,
-            span: address.span,
-        }],
-        leaf_listen: None::<Listener>,
-        ..Default::default()
-    };
-    out.launches.push(Launch {
-        origin,
-        label: format!("{}-nats-sidecar", hc.name),
-        span: hc.span,
-        config: ConfigRef::None,
-        flags,
-        env: BTreeMap::new(),
-        hostnames: Vec::new(),
-        locality,
-        replicas,
-    });
+    let url = Spanned::new(url, address.span);
+    out.launches.push(leaf_sidecar(&decl, format!("{}-nats-sidecar", hc.name), leaf_domain, url, secret));
 }
 
 #[cfg(test)]

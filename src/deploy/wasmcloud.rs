@@ -161,6 +161,47 @@ fn credential(flags: &[Flag], env: &EnvSet, which: &str) -> Option<Spanned<Strin
     None
 }
 
+/// The NATS leaf sidecar beside every host pod of the wasmcloud-operator and the wasmcloud-host chart:
+/// JetStream with domain `leaf_domain`, clients on 127.0.0.1:4222, one leaf remote to `url` (in `$G` on the
+/// hub unless `credentials` say otherwise). `decl` is the host's declaration; `label` names the sidecar.
+pub fn leaf_sidecar(
+    decl: &Decl,
+    label: String,
+    leaf_domain: Spanned<String>,
+    url: Spanned<String>,
+    credentials: Option<Spanned<String>>,
+) -> super::Launch {
+    let span = decl.span;
+    let remote_span = url.span;
+    let flags = super::ServerFlags {
+        jetstream: Some(Spanned::new(true, span)),
+        js_domain: Some(leaf_domain),
+        addr: Some(Spanned::new("127.0.0.1".into(), span)),
+        port: Some(Spanned::new(4222, span)),
+        leaf_remotes: vec![crate::model::LeafRemote {
+            urls: vec![url],
+            account: None,
+            credentials,
+            deny_imports: Vec::new(),
+            deny_exports: Vec::new(),
+            hub: false,
+            span: remote_span,
+        }],
+        ..Default::default()
+    };
+    super::Launch {
+        origin: decl.origin.clone(),
+        label,
+        span,
+        config: super::ConfigRef::None,
+        flags,
+        env: std::collections::BTreeMap::new(),
+        hostnames: Vec::new(),
+        locality: decl.locality.clone(),
+        replicas: decl.replicas,
+    }
+}
+
 /// Builds a wadm instance (`-d`/`WADM_JETSTREAM_DOMAIN`, `-s`/`WADM_NATS_SERVER`, default `127.0.0.1:4222`).
 pub fn build_wadm(decl: &Decl, env: &EnvSet, flags: &[Flag]) -> Wadm {
     let js_domain = setting(flags, &["d"], env, &["WADM_JETSTREAM_DOMAIN"]);
