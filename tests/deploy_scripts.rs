@@ -1,11 +1,14 @@
 //! Shell scripts and Makefiles (fixtures/scripts): `nats-server` and `wash up` command lines become
 //! servers, hosts and wadm with spans on the script text, and the host rules judge them.
 
+mod support;
+
 use latticelint::model::Origin;
 use latticelint::pipeline::{lint, Outcome};
 use latticelint::settings::Settings;
 use latticelint::span::Span;
 use std::path::PathBuf;
+use support::findings::findings;
 
 fn run(case: &str) -> Outcome {
     lint(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/scripts").join(case)], &Settings::default())
@@ -17,20 +20,6 @@ fn at(out: &Outcome, span: Span) -> (String, String) {
     let real = out.db.real_span(span);
     let text = out.db.get(real.file).text[real.start as usize..real.end as usize].to_string();
     (format!("{}:{}:{}", loc.path, loc.line, loc.column), text)
-}
-
-/// `rule path:line:col` of every finding, sorted.
-fn findings(out: &Outcome) -> Vec<String> {
-    let mut v: Vec<String> = out
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let loc = out.db.locate(d.span);
-            format!("{} {}:{}:{}", d.rule, loc.path, loc.line, loc.column)
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 #[test]

@@ -2,24 +2,16 @@
 //! instead of under `merge:` is dropped by the chart; latticelint says so and the host that relies on
 //! it finds no JetStream.
 
+mod support;
+
 use latticelint::pipeline::lint;
 use latticelint::settings::Settings;
 use std::path::PathBuf;
 
-/// `rule path:line:col` of every finding, sorted.
+/// `rule path:line:col` of every finding for one case, sorted.
 fn findings(case: &str) -> Vec<String> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/helm-values").join(case);
-    let out = lint(&[dir], &Settings::default());
-    let mut v: Vec<String> = out
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let loc = out.db.locate(d.span);
-            format!("{} {}:{}:{}", d.rule, loc.path, loc.line, loc.column)
-        })
-        .collect();
-    v.sort();
-    v
+    support::findings::findings(&lint(&[dir], &Settings::default()))
 }
 
 #[test]

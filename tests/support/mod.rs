@@ -1,1 +1,2 @@
+pub mod findings;
 pub mod load;
