@@ -52,13 +52,7 @@ fn passes(c: &mut Criterion) {
         });
         g.bench_with_input(BenchmarkId::new("rules", n), &n, |b, _| {
             b.iter(|| {
-                let cx = Context {
-                    db: &outcome.db,
-                    configs: &outcome.configs,
-                    model,
-                    topology: &outcome.topology,
-                    settings: &settings,
-                };
+                let cx = Context::new(&outcome.db, &outcome.configs, model, &outcome.topology, &settings);
                 rules::run(&cx)
             })
         });

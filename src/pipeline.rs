@@ -144,7 +144,7 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
         diagnostics.extend(c.diagnostics.iter().cloned());
     }
     let topology = Topology::build(&model, &db);
-    let cx = crate::rules::Context { db: &db, configs: &configs, model: &model, topology: &topology, settings };
+    let cx = crate::rules::Context::new(&db, &configs, &model, &topology, settings);
     diagnostics.extend(crate::rules::run(&cx));
     dedup(&mut diagnostics);
     Outcome { root, db, configs, model, topology, diagnostics }

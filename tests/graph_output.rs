@@ -15,13 +15,7 @@ fn draw(fixture: &str, format: Format) -> String {
     let loaded = support::load::load_dir(&dir);
     let topology = Topology::from_model(&loaded.model);
     let settings = Settings::default();
-    let cx = Context {
-        db: &loaded.db,
-        configs: &loaded.configs,
-        model: &loaded.model,
-        topology: &topology,
-        settings: &settings,
-    };
+    let cx = Context::new(&loaded.db, &loaded.configs, &loaded.model, &topology, &settings);
     let diags = run(&cx);
     let sim = Simulator::new(&loaded.model, &topology, settings.nats_version);
     render(&sim, &diags, format)

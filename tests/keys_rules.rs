@@ -39,7 +39,7 @@ fn run(db: &SourceDb, configs: &[ParsedConfig], version: NatsVersion) -> Vec<Dia
         select: Some(MINE.iter().map(|s| s.to_string()).collect()),
         ..Settings::default()
     };
-    let cx = Context { db, configs, model: &model, topology: &topology, settings: &settings };
+    let cx = Context::new(db, configs, &model, &topology, &settings);
     rules::run(&cx)
 }
 

@@ -114,7 +114,7 @@ fn lint(path: &Path, version: NatsVersion) -> (Vec<Finding>, Vec<Finding>) {
     let topology = Topology::build(&model, &db);
     let settings = Settings { nats_version: version, ..Settings::default() };
     let configs = vec![cfg];
-    let cx = Context { db: &db, configs: &configs, model: &model, topology: &topology, settings: &settings };
+    let cx = Context::new(&db, &configs, &model, &topology, &settings);
     let mut all = configs[0].diagnostics.clone();
     all.extend(rules::run(&cx));
     let (mut errors, mut dur) = (Vec::new(), Vec::new());

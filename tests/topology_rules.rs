@@ -46,7 +46,7 @@ fn run_rule(rule: &str, dir: &Path) -> Vec<(Diagnostic, String)> {
     assert!(!model.servers.is_empty(), "no configs in {}", dir.display());
     let topology = Topology::from_model(model);
     let settings = Settings::default();
-    let cx = Context { db: &loaded.db, configs: &loaded.configs, model, topology: &topology, settings: &settings };
+    let cx = Context::new(&loaded.db, &loaded.configs, model, &topology, &settings);
     let r = find(rule).unwrap_or_else(|| panic!("rule {rule} is not registered"));
     let mut out = Vec::new();
     (r.check.expect("topology rules have a check"))(&cx, &mut out);

@@ -1,6 +1,6 @@
 //! `host-js-domain-mismatch`: hosts of one lattice, or wadm and those hosts, keep their data in different JetStreams.
 
-use super::host_analysis::{components, declared_domains, hosts};
+use super::host_analysis::{components, declared_domains};
 use crate::diagnostic::Diagnostic;
 use crate::jetstream::clients::wadm_entry;
 use crate::jetstream::{Outcome, Simulator};
@@ -50,9 +50,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.model.hosts.is_empty() {
         return;
     }
-    let sim = Simulator::new(cx.model, cx.topology, cx.settings.nats_version);
+    let sim = cx.simulator();
     let comp = components(cx.topology);
-    let views = hosts(cx, &sim);
+    let views = cx.host_views();
     // (component, lattice, prefix, account) -> hosts with an answering home
     let mut groups: Groups = BTreeMap::new();
     for (i, v) in views.iter().enumerate() {

@@ -1,8 +1,8 @@
 //! `host-js-domain-missing`: a host without a JetStream domain on a server with no JetStream for it.
 
-use super::host_analysis::{hosts, list, working_domains};
+use super::host_analysis::{list, working_domains};
 use crate::diagnostic::Diagnostic;
-use crate::jetstream::{Outcome, Simulator};
+use crate::jetstream::Outcome;
 use crate::rules::Context;
 
 crate::declare_rule! {
@@ -37,9 +37,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.model.hosts.is_empty() {
         return;
     }
-    let sim = Simulator::new(cx.model, cx.topology, cx.settings.nats_version);
+    let sim = cx.simulator();
     let comp = super::host_analysis::components(cx.topology);
-    for v in hosts(cx, &sim) {
+    for v in cx.host_views() {
         if v.host.js_domain.is_some() {
             continue;
         }
@@ -54,7 +54,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let s = cx.model.server(server);
         let acc = v.account.clone().unwrap_or_default();
-        let works = working_domains(cx.model, &sim, &v);
+        let works = working_domains(cx.model, &sim, v);
         let mut d = Diagnostic::new(
             META.name,
             v.host.span,

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::jetstream::map::entry_accounts;
-use crate::jetstream::{Outcome, Simulator};
+use crate::jetstream::Outcome;
 use crate::model::ServerId;
 use crate::rules::Context;
 use crate::topology::spans;
@@ -39,7 +39,7 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let topo = cx.topology;
-    let sim = Simulator::new(model, topo, cx.settings.nats_version);
+    let sim = cx.simulator();
     // Domains served by at least two JetStream groups.
     let mut groups_by_domain: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     for inst in &topo.instances {

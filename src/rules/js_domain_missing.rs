@@ -1,7 +1,6 @@
 //! `js-domain-missing`: a JetStream without a domain behind a leaf connection to another JetStream.
 
 use crate::diagnostic::Diagnostic;
-use crate::jetstream::Simulator;
 use crate::model::ServerId;
 use crate::rules::Context;
 use crate::topology::resolve::Target;
@@ -44,7 +43,7 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let topo = cx.topology;
-    let sim = Simulator::new(model, topo, cx.settings.nats_version);
+    let sim = cx.simulator();
     // server without a domain -> (span, message) of each JetStream across a leaf connection
     let mut found: BTreeMap<ServerId, Vec<(crate::span::Span, String)>> = BTreeMap::new();
     let missing = |id: ServerId| {

@@ -1,7 +1,6 @@
 //! `js-domain-shadowed`: a server reuses the domain of the JetStream it connects to and hides it.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::jetstream::Simulator;
 use crate::model::ServerId;
 use crate::rules::Context;
 use crate::topology::spans;
@@ -41,7 +40,7 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let topo = cx.topology;
-    let sim = Simulator::new(model, topo, cx.settings.nats_version);
+    let sim = cx.simulator();
     let mut reported: BTreeSet<(ServerId, ServerId)> = BTreeSet::new();
     // A link whose hub closes it: the reusing server(s) are those answering the hub's domain from the spoke side.
     for f in &sim.flaps {

@@ -1,8 +1,8 @@
 //! `js-home-unreachable`: a host's JetStream domain gets no answer from the server it connects to.
 
-use super::host_analysis::{hosts, list, working_domains};
+use super::host_analysis::{list, working_domains};
 use crate::diagnostic::Diagnostic;
-use crate::jetstream::{Outcome, Simulator};
+use crate::jetstream::Outcome;
 use crate::rules::Context;
 
 crate::declare_rule! {
@@ -36,9 +36,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.model.hosts.is_empty() {
         return;
     }
-    let sim = Simulator::new(cx.model, cx.topology, cx.settings.nats_version);
+    let sim = cx.simulator();
     let declared = super::host_analysis::declared_domains(cx.model);
-    for v in hosts(cx, &sim) {
+    for v in cx.host_views() {
         let (Some(dom), Some(res), Some(server)) = (&v.host.js_domain, &v.home, v.server) else {
             continue;
         };
@@ -66,7 +66,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         )
         .with_label(format!("lattice data goes to `$JS.{}.API`", dom.value))
         .with_related(s.span, format!("the host connects to server `{}`: {}", s.label, res.why));
-        let works = working_domains(cx.model, &sim, &v);
+        let works = working_domains(cx.model, &sim, v);
         d = d.with_help(if works.is_empty() {
             format!(
                 "connect server `{}` to the JetStream with domain `{}` through a leaf connection bound to an account with JetStream",

@@ -1,7 +1,6 @@
 //! `js-system-account-split`: a shared system account with equal domains but two JetStreams.
 
 use crate::diagnostic::Diagnostic;
-use crate::jetstream::Simulator;
 use crate::model::ServerId;
 use crate::rules::Context;
 use crate::topology::spans;
@@ -44,7 +43,7 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let topo = cx.topology;
-    let sim = Simulator::new(model, topo, cx.settings.nats_version);
+    let sim = cx.simulator();
     let mut reported: BTreeSet<(ServerId, ServerId)> = BTreeSet::new();
     for (li, link) in topo.leaf_links.iter().enumerate() {
         let [a, b] = &sim.ends[li];

@@ -34,6 +34,40 @@ pub struct Context<'a> {
     pub model: &'a Model,
     pub topology: &'a crate::topology::Topology,
     pub settings: &'a Settings,
+    /// [`checked_configs`], computed on first use and shared by the per-file rules (which run in parallel).
+    checked: std::sync::OnceLock<Vec<&'a ParsedConfig>>,
+    /// [`Context::host_views`], computed on first use and shared by the host rules.
+    host_views: std::sync::OnceLock<Vec<host_analysis::HostView<'a>>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        db: &'a SourceDb,
+        configs: &'a [ParsedConfig],
+        model: &'a Model,
+        topology: &'a crate::topology::Topology,
+        settings: &'a Settings,
+    ) -> Self {
+        Context {
+            db,
+            configs,
+            model,
+            topology,
+            settings,
+            checked: std::sync::OnceLock::new(),
+            host_views: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The simulator for the target nats-server version (its state is cached in the topology).
+    pub(crate) fn simulator(&self) -> crate::jetstream::Simulator<'a> {
+        crate::jetstream::Simulator::new(self.model, self.topology, self.settings.nats_version)
+    }
+
+    /// One view per wasmCloud host, computed once per run ([`host_analysis::hosts`]).
+    pub(crate) fn host_views(&self) -> &[host_analysis::HostView<'a>] {
+        self.host_views.get_or_init(|| host_analysis::hosts(self, &self.simulator()))
+    }
 }
 
 /// A check function: reads the context, pushes findings.
@@ -148,7 +182,11 @@ pub fn default_severity(name: &str) -> Severity {
 
 /// The configs the per-file NATS rules check: every config except include fragments (a file reached
 /// through another config's `include` is checked in its includer's context). Embedded configs count.
-pub fn checked_configs<'a>(cx: &Context<'a>) -> Vec<&'a ParsedConfig> {
+pub fn checked_configs<'a, 'c>(cx: &'c Context<'a>) -> &'c [&'a ParsedConfig] {
+    cx.checked.get_or_init(|| compute_checked_configs(cx))
+}
+
+fn compute_checked_configs<'a>(cx: &Context<'a>) -> Vec<&'a ParsedConfig> {
     // Paths are compared canonicalized: discovery and include resolution may spell one file differently.
     let key = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     use rayon::prelude::*;
