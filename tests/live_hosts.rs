@@ -7,6 +7,7 @@
 //! then each host reads every host's key. The outcome must equal the fixture's expectation and
 //! jsmap's row for the host, and `check` must report the host rule the fixture is about.
 
+#[macro_use]
 mod live_support;
 
 use latticelint::jetstream::map::JsMap;
@@ -24,10 +25,6 @@ const HOST_RULES: &[&str] = &[
     "host-nats-unresolved",
     "js-home-unreachable",
 ];
-
-fn dir_name(id: &str) -> String {
-    id.replace('_', "-")
-}
 
 /// The cell of a host's lattice KV traffic: the JetStream that stored its write, or NR / TO.
 fn kv_cell(row: &Value) -> String {
@@ -111,16 +108,7 @@ fn rules(id: &str) {
     check_reports(&dir_name(id), HOST_RULES);
 }
 
-macro_rules! fixtures {
-    ($($id:ident),* $(,)?) => {
-        const LISTED: &[&str] = &[$(stringify!($id)),*];
-        mod debian { $( #[test] fn $id() { super::live(stringify!($id), super::Server::Debian) } )* }
-        mod newest { $( #[test] fn $id() { super::live(stringify!($id), super::Server::Newest) } )* }
-        mod rules { $( #[test] fn $id() { super::rules(stringify!($id)) } )* }
-    };
-}
-
-fixtures! {
+live_fixtures! {
     host_domain_reaches_hub,
     host_js_domain_missing,
     host_js_domain_mismatch,

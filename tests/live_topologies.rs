@@ -4,6 +4,7 @@
 //! recorded expectation and `latticelint jsmap --json`. `rules::*` asserts that
 //! `latticelint check --format json` reports the rules each fixture is meant to trigger.
 
+#[macro_use]
 mod live_support;
 
 use live_support::*;
@@ -21,10 +22,6 @@ const TOPOLOGY_RULES: &[&str] = &[
     "leaf-remote-unresolved",
     "leaf-remote-wrong-port",
 ];
-
-fn dir_name(id: &str) -> String {
-    id.replace('_', "-")
-}
 
 /// Runs one fixture on one server version and compares.
 fn live(id: &str, which: Server) {
@@ -47,16 +44,7 @@ fn rules(id: &str) {
     check_reports(&dir_name(id), TOPOLOGY_RULES);
 }
 
-macro_rules! fixtures {
-    ($($id:ident),* $(,)?) => {
-        const LISTED: &[&str] = &[$(stringify!($id)),*];
-        mod debian { $( #[test] fn $id() { super::live(stringify!($id), super::Server::Debian) } )* }
-        mod newest { $( #[test] fn $id() { super::live(stringify!($id), super::Server::Newest) } )* }
-        mod rules { $( #[test] fn $id() { super::rules(stringify!($id)) } )* }
-    };
-}
-
-fixtures! {
+live_fixtures! {
     chain3_distinct_domains,
     chain3_mid_nojs,
     cluster_domain_mismatch,

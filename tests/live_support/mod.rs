@@ -14,6 +14,23 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// Declares one test per fixture and server (`debian::<id>`, `newest::<id>`, calling the suite's
+/// `live(id, server)`) and per fixture for its rules (`rules::<id>`, calling `rules(id)`), plus
+/// `LISTED`, the fixture ids, so a suite can check that every fixture folder is listed.
+macro_rules! live_fixtures {
+    ($($id:ident),* $(,)?) => {
+        const LISTED: &[&str] = &[$(stringify!($id)),*];
+        mod debian { $( #[test] fn $id() { super::live(stringify!($id), super::Server::Debian) } )* }
+        mod newest { $( #[test] fn $id() { super::live(stringify!($id), super::Server::Newest) } )* }
+        mod rules { $( #[test] fn $id() { super::rules(stringify!($id)) } )* }
+    };
+}
+
+/// A fixture's folder name from its test id (`a_b` → `a-b`).
+pub fn dir_name(id: &str) -> String {
+    id.replace('_', "-")
+}
+
 /// Which nats-server a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Server {
