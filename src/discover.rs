@@ -10,7 +10,9 @@
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceDb;
 use crate::span::{FileId, Span};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Files larger than this are not read (a deployment file is never this big).
 pub const MAX_FILE_SIZE: u64 = 8 << 20;
@@ -82,6 +84,10 @@ pub fn discover(paths: &[PathBuf], db: &SourceDb) -> Discovery {
 }
 
 /// [`discover`], skipping files whose display path matches one of the `exclude` globs.
+///
+/// The walk, `open`/`read` and classification run in the walker's threads (a fleet of 10,000 servers
+/// has 21,000 files in 10,000 folders); files are then registered in path order, so file ids and
+/// output do not depend on thread timing.
 pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) -> Discovery {
     let mut gb = globset::GlobSetBuilder::new();
     for g in exclude {
@@ -90,17 +96,16 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
         }
     }
     let excluded = gb.build().unwrap_or_else(|_| globset::GlobSet::empty());
-    let mut out = Discovery::default();
-    let mut seen = std::collections::HashSet::new();
-    let mut found: Vec<(PathBuf, Option<std::fs::Metadata>, Option<String>)> = Vec::new();
     // Files named on the command line are read as what the user asked for (see [`classify_named`]).
-    let named: std::collections::HashSet<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
+    let named: HashSet<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
+    let canon_root = db.canonical_or_same(db.root());
+    let found: Mutex<Vec<(PathBuf, Examined)>> = Mutex::new(Vec::new());
     // Symbolic links (files or folders) met in the walk whose target is outside the scanned root: `(link, target)`.
-    let canon_root = std::fs::canonicalize(db.root()).unwrap_or_else(|_| db.root().to_path_buf());
-    let mut linked_out: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let linked_out: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
+    let walker = Walker { db, excluded: &excluded, named: &named, canon_root: &canon_root };
     for root in paths {
         if !root.exists() && std::fs::symlink_metadata(root).is_err() {
-            found.push((root.clone(), None, Some("no such file or folder".into())));
+            lock(&found).push((root.clone(), Examined::Unreadable("no such file or folder".into())));
             continue;
         }
         let mut wb = ignore::WalkBuilder::new(root);
@@ -109,83 +114,161 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
                 && e.file_type().is_some_and(|t| t.is_dir())
                 && SKIP_DIRS.iter().any(|s| e.file_name() == *s))
         });
-        for entry in wb.build() {
-            match entry {
-                Ok(e) => {
-                    if e.depth() > 0 && e.path_is_symlink() {
-                        if let Ok(target) = std::fs::canonicalize(e.path()) {
-                            if !target.starts_with(&canon_root) {
-                                linked_out.push((e.path().to_path_buf(), target));
-                            }
-                        }
+        wb.build_parallel().run(|| {
+            let (found, linked_out, walker) = (&found, &linked_out, &walker);
+            Box::new(move |entry| {
+                if let Some((path, examined, link)) = walker.visit(entry) {
+                    if let Some(link) = link {
+                        lock(linked_out).push(link);
                     }
-                    if e.file_type().is_some_and(|t| t.is_dir()) {
-                        continue;
-                    }
-                    let path = e.path().to_path_buf();
-                    match std::fs::metadata(&path) {
-                        Ok(m) => found.push((path, Some(m), None)),
-                        Err(err) => found.push((path, None, Some(io_reason(&err)))),
+                    if let Some(examined) = examined {
+                        lock(found).push((path, examined));
                     }
                 }
-                Err(err) => {
-                    // Symlink loops are skipped silently; other errors name a path when they can.
-                    if is_loop(&err) {
-                        continue;
-                    }
-                    if let Some(p) = error_path(&err) {
-                        found.push((p, None, Some(err_reason(&err))));
-                    }
-                }
-            }
-        }
+                ignore::WalkState::Continue
+            })
+        });
     }
+    let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let linked_out = linked_out.into_inner().unwrap_or_else(|e| e.into_inner());
     found.sort_by(|a, b| a.0.cmp(&b.0));
+    found.dedup_by(|a, b| a.0 == b.0);
+
+    let mut out = Discovery::default();
     let mut templates: Vec<(PathBuf, String)> = Vec::new();
-    for (path, meta, err) in found {
-        if !seen.insert(path.clone()) {
-            continue;
-        }
-        if !excluded.is_empty() && excluded.is_match(db.display_path(&path)) {
-            continue;
-        }
-        if let Some(reason) = err {
-            out.diagnostics.push(unreadable(db, &path, &reason));
-            continue;
-        }
-        let Some(meta) = meta else { continue };
-        if !meta.is_file() {
-            out.diagnostics.push(unreadable(db, &path, &special_reason(&meta)));
-            continue;
-        }
-        let explicit = named.contains(&path);
-        if !kind_by_name(&path).is_candidate() {
-            if explicit {
-                out.diagnostics.push(not_read(db, &path, "its extension is not one of a deployment file"));
-            }
-            continue;
-        }
-        if meta.len() > MAX_FILE_SIZE {
-            out.diagnostics.push(unreadable(
-                db,
-                &path,
-                &format!("it is {} bytes, over the {} byte limit", meta.len(), MAX_FILE_SIZE),
-            ));
-            continue;
-        }
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(err) => {
-                out.diagnostics.push(unreadable(db, &path, &io_reason(&err)));
+    for (path, examined) in found {
+        let (text, bad_utf8, kind) = match examined {
+            Examined::Unreadable(reason) => {
+                out.diagnostics.push(unreadable(db, &path, &reason));
                 continue;
             }
+            Examined::NotRead(reason) => {
+                out.diagnostics.push(not_read(db, &path, reason));
+                continue;
+            }
+            Examined::Template(text) => {
+                templates.push((path, text));
+                continue;
+            }
+            Examined::File { text, bad_utf8, kind } => (text, bad_utf8, kind),
+        };
+        let file = db.add(path.clone(), text);
+        if let Some(target) = outside_target(&linked_out, &path) {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    "symlink-outside-root",
+                    Span::point(file, 0),
+                    format!(
+                        "`{}` is a link to `{}`, outside the scanned folder",
+                        db.display_path(&path),
+                        db.display_path(&target)
+                    ),
+                )
+                .with_label("read through a symbolic link")
+                .with_help("replace the link by the file itself, or lint the folder that holds the target"),
+            );
+        }
+        if let Some(offset) = bad_utf8 {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    "invalid-encoding",
+                    Span::new(file, offset, offset + 3),
+                    crate::nats::include::invalid_utf8_message(offset),
+                )
+                .with_label("not UTF-8")
+                .with_help("save the file as UTF-8"),
+            );
+        }
+        out.files.push(Discovered { path, file, kind });
+    }
+    out.diagnostics.extend(crate::deploy::helm_templates::skipped(db, templates));
+    out
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What the walk learned about one path; turned into files and diagnostics in path order.
+enum Examined {
+    Unreadable(String),
+    /// Named on the command line but not linted, and why.
+    NotRead(&'static str),
+    /// A Helm template (reported with its chart, not linted).
+    Template(String),
+    File {
+        text: String,
+        bad_utf8: Option<usize>,
+        kind: FileKind,
+    },
+}
+
+/// What every walker thread shares.
+struct Walker<'a> {
+    db: &'a SourceDb,
+    excluded: &'a globset::GlobSet,
+    named: &'a HashSet<PathBuf>,
+    canon_root: &'a Path,
+}
+
+/// `(path, what it is, a link out of the root)` for one walked entry.
+type Visited = (PathBuf, Option<Examined>, Option<(PathBuf, PathBuf)>);
+
+impl Walker<'_> {
+    /// Examines one walk entry; `None` for folders and errors that say nothing (symlink loops).
+    fn visit(&self, entry: Result<ignore::DirEntry, ignore::Error>) -> Option<Visited> {
+        let e = match entry {
+            Ok(e) => e,
+            // Symlink loops are skipped silently; other errors name a path when they can.
+            Err(err) if is_loop(&err) => return None,
+            Err(err) => return error_path(&err).map(|p| (p, Some(Examined::Unreadable(err_reason(&err))), None)),
+        };
+        let mut link = None;
+        if e.depth() > 0 && e.path_is_symlink() {
+            if let Ok(target) = std::fs::canonicalize(e.path()) {
+                if !target.starts_with(self.canon_root) {
+                    link = Some((e.path().to_path_buf(), target));
+                }
+            }
+        }
+        let file_type = e.file_type();
+        if file_type.is_some_and(|t| t.is_dir()) {
+            return link.map(|l| (e.path().to_path_buf(), None, Some(l)));
+        }
+        let path = e.into_path();
+        let examined = self.examine(&path, file_type.is_some_and(|t| t.is_file()));
+        Some((path, examined, link))
+    }
+
+    /// Reads and classifies one file. `regular`: the walk saw a regular file (no `stat` needed to skip it).
+    fn examine(&self, path: &Path, regular: bool) -> Option<Examined> {
+        if !self.excluded.is_empty() && self.excluded.is_match(self.db.display_path(path)) {
+            return None;
+        }
+        let explicit = self.named.contains(path);
+        if !regular {
+            // FIFOs, devices, sockets and dangling links are reported whatever their name.
+            return Some(Examined::Unreadable(match std::fs::metadata(path) {
+                Ok(m) if m.is_file() => return self.read(path, explicit),
+                Ok(m) => special_reason(&m),
+                Err(err) => io_reason(&err),
+            }));
+        }
+        self.read(path, explicit)
+    }
+
+    fn read(&self, path: &Path, explicit: bool) -> Option<Examined> {
+        if !kind_by_name(path).is_candidate() {
+            return explicit.then_some(Examined::NotRead("its extension is not one of a deployment file"));
+        }
+        let bytes = match read_regular(path) {
+            Ok(b) => b,
+            Err(reason) => return Some(Examined::Unreadable(reason)),
         };
         if bytes.contains(&0) {
             // A binary; worth a word only when its name says it is a config file.
-            if named_like_config(&path) || explicit {
-                out.diagnostics.push(unreadable(db, &path, "it contains NUL bytes, so it is not a text file"));
-            }
-            continue;
+            return (named_like_config(path) || explicit)
+                .then(|| Examined::Unreadable("it contains NUL bytes, so it is not a text file".into()));
         }
         let (text, bad_utf8) = match String::from_utf8(bytes) {
             Ok(t) => (t, None),
@@ -194,47 +277,41 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
                 (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(offset))
             }
         };
-        let kind = if explicit { classify_named(&path, &text) } else { classify(&path, &text) };
-        if kind.is_none() && is_helm_template(&path, &text) {
-            templates.push((path.clone(), text));
-            continue;
-        }
-        if kind.is_none() && explicit {
-            out.diagnostics.push(not_read(db, &path, "its content matches no file kind latticelint reads"));
-        }
-        if let Some(kind) = kind {
-            let file = db.add(path.clone(), text);
-            if let Some(target) = outside_target(&linked_out, &path) {
-                out.diagnostics.push(
-                    Diagnostic::new(
-                        "symlink-outside-root",
-                        Span::point(file, 0),
-                        format!(
-                            "`{}` is a link to `{}`, outside the scanned folder",
-                            db.display_path(&path),
-                            db.display_path(&target)
-                        ),
-                    )
-                    .with_label("read through a symbolic link")
-                    .with_help("replace the link by the file itself, or lint the folder that holds the target"),
-                );
-            }
-            if let Some(offset) = bad_utf8 {
-                out.diagnostics.push(
-                    Diagnostic::new(
-                        "invalid-encoding",
-                        Span::new(file, offset, offset + 3),
-                        crate::nats::include::invalid_utf8_message(offset),
-                    )
-                    .with_label("not UTF-8")
-                    .with_help("save the file as UTF-8"),
-                );
-            }
-            out.files.push(Discovered { path, file, kind });
+        let kind = if explicit { classify_named(path, &text) } else { classify(path, &text) };
+        match kind {
+            Some(kind) => Some(Examined::File { text, bad_utf8, kind }),
+            None if is_helm_template(path, &text) => Some(Examined::Template(text)),
+            None if explicit => Some(Examined::NotRead("its content matches no file kind latticelint reads")),
+            None => None,
         }
     }
-    out.diagnostics.extend(crate::deploy::helm_templates::skipped(db, templates));
-    out
+}
+
+/// Reads a regular file of at most [`MAX_FILE_SIZE`] bytes: one `open` (non-blocking, so a FIFO
+/// swapped in after the walk cannot hang it), one `fstat`, then the reads. The error is a reason.
+fn read_regular(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path).map_err(|e| io_reason(&e))?;
+    let meta = file.metadata().map_err(|e| io_reason(&e))?;
+    if !meta.is_file() {
+        return Err(special_reason(&meta));
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(format!("it is {} bytes, over the {} byte limit", meta.len(), MAX_FILE_SIZE));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes).map_err(|e| io_reason(&e))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(format!("it grew over the {MAX_FILE_SIZE} byte limit while it was read"));
+    }
+    Ok(bytes)
 }
 
 /// Where `path` really is when it is, or lies under, a link to outside the scanned root.

@@ -23,5 +23,6 @@ pub mod settings;
 pub mod source;
 pub mod span;
 pub mod suppress;
+pub mod timings;
 pub mod topology;
 pub mod version;

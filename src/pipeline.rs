@@ -35,9 +35,12 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
     let paths: Vec<PathBuf> = paths.iter().map(|p| crate::source::normalize(p)).collect();
     let root = discover::scan_root(&paths);
     let db = SourceDb::new(root.clone());
+    let t = crate::timings::phase("discover");
     let found = discover::discover_excluding(&paths, &db, &settings.exclude);
+    drop(t);
     let mut diagnostics = found.diagnostics;
 
+    let t = crate::timings::phase("deploy");
     // Deployment files (everything but NATS configs), in parallel, merged in path order.
     let cx = ReadCx { db: &db };
     let per_file: Vec<DeployFacts> = found
@@ -54,6 +57,8 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
     crate::deploy::kube::link(&db, &kube, &mut facts);
     diagnostics.append(&mut facts.diagnostics);
 
+    drop(t);
+    let t = crate::timings::phase("parse");
     // Config files of launches, resolved to file ids (files outside the discovered set are read now).
     let mut file_of_launch: HashMap<usize, FileId> = HashMap::new();
     for (i, l) in facts.launches.iter().enumerate() {
@@ -135,6 +140,8 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
     }
     configs.sort_by_cached_key(|c| db.get(c.file).display.clone());
 
+    drop(t);
+    let t = crate::timings::phase("model");
     let model = crate::model::assemble::assemble(&db, &configs, &launched, &facts, &file_of_launch);
     // The per-launch parses and deployment facts are in the model now: free them before the
     // topology and rules allocate (a 100,000-server fleet holds a parse tree per launch).
@@ -143,10 +150,15 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
     for c in &configs {
         diagnostics.extend(c.diagnostics.iter().cloned());
     }
+    drop(t);
+    let t = crate::timings::phase("topology");
     let topology = Topology::build(&model, &db);
+    drop(t);
+    let t = crate::timings::phase("rules");
     let cx = crate::rules::Context::new(&db, &configs, &model, &topology, settings);
     diagnostics.extend(crate::rules::run(&cx));
     dedup(&mut diagnostics);
+    drop(t);
     Outcome { root, db, configs, model, topology, diagnostics }
 }
 

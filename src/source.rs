@@ -126,13 +126,46 @@ pub struct SourceDb {
     files: RwLock<Vec<Arc<SourceFile>>>,
     /// First non-embedded file registered for each path, so [`SourceDb::find`] is O(1) (fleets have 10^5 files).
     by_path: RwLock<HashMap<PathBuf, FileId>>,
+    /// Memo of [`SourceDb::canonical`] (`None`: the path does not resolve).
+    canonical: RwLock<HashMap<PathBuf, Option<PathBuf>>>,
     root: PathBuf,
 }
 
 impl SourceDb {
     /// A database whose display paths are relative to `root`.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        SourceDb { files: RwLock::new(Vec::new()), by_path: RwLock::new(HashMap::new()), root: root.into() }
+        SourceDb { root: root.into(), ..SourceDb::default() }
+    }
+
+    /// `std::fs::canonicalize(path)`, memoized for the run and per folder: a new path costs one
+    /// `lstat` (plus its folder's, once) instead of a `readlink` per component. A 10,000-server fleet
+    /// made 147,000 failing `readlink` calls before. `None` when the path does not resolve.
+    pub fn canonical(&self, path: &Path) -> Option<PathBuf> {
+        if let Some(c) = self.canonical.read().expect("source db poisoned").get(path) {
+            return c.clone();
+        }
+        let resolved = self.resolve_canonical(path);
+        self.canonical.write().expect("source db poisoned").insert(path.to_path_buf(), resolved.clone());
+        resolved
+    }
+
+    /// [`SourceDb::canonical`] or, when the path does not resolve, the path itself.
+    pub fn canonical_or_same(&self, path: &Path) -> PathBuf {
+        self.canonical(path).unwrap_or_else(|| path.to_path_buf())
+    }
+
+    fn resolve_canonical(&self, path: &Path) -> Option<PathBuf> {
+        use std::path::Component;
+        let plain =
+            path.is_absolute() && path.components().all(|c| matches!(c, Component::RootDir | Component::Normal(_)));
+        let (true, Some(parent), Some(name)) = (plain, path.parent(), path.file_name()) else {
+            return std::fs::canonicalize(path).ok();
+        };
+        // An entry that is not a link resolves to its resolved folder plus its name.
+        if std::fs::symlink_metadata(path).ok()?.file_type().is_symlink() {
+            return std::fs::canonicalize(path).ok();
+        }
+        Some(self.canonical(parent)?.join(name))
     }
 
     pub fn root(&self) -> &Path {

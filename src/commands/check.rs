@@ -153,11 +153,19 @@ fn run_paired(args: Args, pairs: Vec<(usize, Option<usize>)>) -> ExitCode {
         _ => FailOn::Warning,
     };
 
+    let t = crate::timings::phase("lint");
     let outcome = pipeline::lint(&paths, &settings);
+    drop(t);
+    let t = crate::timings::phase("report");
     let db = &outcome.db;
     let diagnostics = process(db, &settings, &config, outcome.diagnostics);
+    drop(t);
+    let t = crate::timings::phase("redact");
     let redactor = Redactor::from_db(db);
+    drop(t);
+    let t = crate::timings::phase("findings");
     let findings = report::findings(db, &redactor, &diagnostics);
+    drop(t);
     let failed = fail_on.threshold().is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     let exit_code = u8::from(failed);
     let root_dir = if outcome.root.is_file() {
@@ -167,6 +175,7 @@ fn run_paired(args: Args, pairs: Vec<(usize, Option<usize>)>) -> ExitCode {
     };
     let run = Run::new(db, root_dir, findings, fail_on.as_str().to_string(), exit_code);
 
+    let t = crate::timings::phase("render");
     let stdout_tty = std::io::stdout().is_terminal();
     let default_format = if stdout_tty { Format::Human } else { Format::Concise };
     for (fi, oi) in pairs {
@@ -191,6 +200,7 @@ fn run_paired(args: Args, pairs: Vec<(usize, Option<usize>)>) -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    drop(t);
     ExitCode::from(exit_code)
 }
 

@@ -54,7 +54,7 @@ pub struct FsLoader;
 impl IncludeLoader for FsLoader {
     fn load(&self, db: &SourceDb, req: &IncludeRequest) -> Result<LoadedInclude, IncludeError> {
         let path = &req.resolved;
-        let identity = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()).to_string_lossy().into_owned();
+        let identity = db.canonical_or_same(path).to_string_lossy().into_owned();
         if let Some(file) = db.find(path) {
             return Ok(LoadedInclude { file, identity, warning: None });
         }

@@ -766,8 +766,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
         };
         if self.s.include_stack[0].0.is_empty() {
             let p = &self.s.root_path;
-            self.s.include_stack[0].0 =
-                std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()).to_string_lossy().into_owned();
+            self.s.include_stack[0].0 = self.s.db.canonical_or_same(p).to_string_lossy().into_owned();
         }
         if let Some(pos) = self.s.include_stack.iter().position(|(id, ..)| *id == loaded.identity) {
             let mut names: Vec<String> = self.s.include_stack[pos..]
@@ -843,7 +842,7 @@ impl Parser<'_, '_, '_> {
             return None;
         }
         let abs = |p: &Path| -> PathBuf {
-            std::fs::canonicalize(p).unwrap_or_else(|_| {
+            self.s.db.canonical(p).unwrap_or_else(|| {
                 let joined =
                     if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
                 PathBuf::from(super::include::go_clean(&joined.to_string_lossy()))

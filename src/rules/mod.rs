@@ -188,7 +188,7 @@ pub fn checked_configs<'a, 'c>(cx: &'c Context<'a>) -> &'c [&'a ParsedConfig] {
 
 fn compute_checked_configs<'a>(cx: &Context<'a>) -> Vec<&'a ParsedConfig> {
     // Paths are compared canonicalized: discovery and include resolution may spell one file differently.
-    let key = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let key = |p: &std::path::Path| cx.db.canonical_or_same(p);
     use rayon::prelude::*;
     let mut ids: Vec<crate::span::FileId> = cx.configs.iter().flat_map(|c| c.includes.iter().copied()).collect();
     ids.sort();
