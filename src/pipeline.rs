@@ -4,6 +4,7 @@
 use crate::deploy::{ConfigRef, DeployFacts, ReadCx};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{self, FileKind};
+use crate::model::assemble::{lower, Launched, Lowered};
 use crate::model::Model;
 use crate::nats::{Environment, ParseOptions, ParsedConfig};
 use crate::settings::Settings;
@@ -20,7 +21,6 @@ pub struct Outcome {
     /// The scanned root: display paths are relative to it.
     pub root: PathBuf,
     pub db: SourceDb,
-    pub configs: Vec<ParsedConfig>,
     pub model: Model,
     pub topology: Topology,
     /// Every finding of every phase, before suppression and severity overrides, unsorted.
@@ -55,6 +55,8 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
     }
     let kube = std::mem::take(&mut facts.kube);
     crate::deploy::kube::link(&db, &kube, &mut facts);
+    drop(kube);
+
     diagnostics.append(&mut facts.diagnostics);
 
     drop(t);
@@ -104,25 +106,36 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
         })
         .collect();
     let opts_for = |f: &FileId| special.get(f).unwrap_or(&base_opts);
-    let mut configs: Vec<ParsedConfig> = standalone_files
+    // Each config is parsed, checked by the per-config rules and lowered in one go, in parallel; its
+    // parse tree is dropped at once (a 100,000-server fleet would otherwise hold 10^5 trees).
+    let mut plain: Vec<PlainParse> = standalone_files
         .par_iter()
         .chain(launched_only.par_iter())
-        .map(|f| parse_config(&db, *f, opts_for(f)))
+        .map(|f| {
+            let parsed = parse_config(&db, *f, opts_for(f));
+            PlainParse {
+                findings: crate::rules::check_config(&parsed, &db, settings),
+                lowered: Lowered { file: *f, server: lower(&parsed, &db), includes: parsed.includes },
+                diagnostics: parsed.diagnostics,
+            }
+        })
         .collect();
 
-    // Launch parses: each launch's config with its environment (reusing the plain parse when it has none).
-    let by_file: HashMap<FileId, usize> = configs.iter().enumerate().map(|(i, c)| (c.file, i)).collect();
-    let launched: HashMap<usize, ParsedConfig> = file_of_launch
+    // Launch parses: each launch's config with its environment, lowered at once; a launch without
+    // environment uses the plain parse's server.
+    let mut launched: HashMap<usize, Launched> = file_of_launch
         .par_iter()
+        .filter(|(li, _)| !facts.launches[**li].env.is_empty())
         .map(|(li, fid)| {
             let env = &facts.launches[*li].env;
-            let parsed = if env.is_empty() {
-                configs[by_file[fid]].clone()
-            } else {
-                let opts = ParseOptions { env: Environment::Fixed(Arc::new(env.clone())), ..opts_for(fid).clone() };
-                parse_config(&db, *fid, &opts)
+            let opts = ParseOptions { env: Environment::Fixed(Arc::new(env.clone())), ..opts_for(fid).clone() };
+            let parsed = parse_config(&db, *fid, &opts);
+            let own = Launched {
+                server: lower(&parsed, &db),
+                includes: parsed.includes,
+                diagnostics: Some(parsed.diagnostics),
             };
-            (*li, parsed)
+            (*li, own)
         })
         .collect();
 
@@ -133,33 +146,52 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
         let e = first_launch.entry(*fid).or_insert(*li);
         *e = (*e).min(*li);
     }
-    for c in configs.iter_mut() {
-        if let Some(li) = first_launch.get(&c.file) {
-            c.diagnostics = launched[li].diagnostics.clone();
+    for c in plain.iter_mut() {
+        let own =
+            first_launch.get(&c.lowered.file).and_then(|li| launched.get_mut(li)).and_then(|l| l.diagnostics.take());
+        if let Some(own) = own {
+            c.diagnostics = own;
         }
     }
-    configs.sort_by_cached_key(|c| db.get(c.file).display.clone());
-
+    plain.sort_by_cached_key(|c| db.get(c.lowered.file).display.clone());
+    // Per-config rule findings of include fragments are dropped: a fragment is checked in the
+    // context of the config that includes it.
+    let fragments = crate::rules::Fragments::new(&db, plain.iter().flat_map(|c| c.lowered.includes.iter().copied()));
+    let mut standalone = Vec::with_capacity(plain.len());
+    let mut config_findings = Vec::new();
+    for c in plain {
+        diagnostics.extend(c.diagnostics);
+        if !fragments.contains(&db, c.lowered.file) {
+            config_findings.extend(c.findings);
+        }
+        standalone.push(c.lowered);
+    }
     drop(t);
     let t = crate::timings::phase("model");
-    let model = crate::model::assemble::assemble(&db, &configs, &launched, &facts, &file_of_launch);
-    // The per-launch parses and deployment facts are in the model now: free them before the
-    // topology and rules allocate (a 100,000-server fleet holds a parse tree per launch).
-    drop(launched);
+    let model = crate::model::assemble::assemble(&db, standalone, launched, &facts, &file_of_launch);
+    // The deployment facts are in the model now: free them before the topology and rules allocate.
     drop(facts);
-    for c in &configs {
-        diagnostics.extend(c.diagnostics.iter().cloned());
-    }
     drop(t);
     let t = crate::timings::phase("topology");
     let topology = Topology::build(&model, &db);
     drop(t);
     let t = crate::timings::phase("rules");
-    let cx = crate::rules::Context::new(&db, &configs, &model, &topology, settings);
+    // The per-config rules ran with the parses; these are the rules over the model and topology.
+    let cx = crate::rules::Context::new(&db, &[], &model, &topology, settings);
     diagnostics.extend(crate::rules::run(&cx));
+    diagnostics.extend(config_findings);
     dedup(&mut diagnostics);
     drop(t);
-    Outcome { root, db, configs, model, topology, diagnostics }
+    Outcome { root, db, model, topology, diagnostics }
+}
+
+/// What the pipeline keeps of a config parsed on its own once its tree is dropped.
+struct PlainParse {
+    lowered: Lowered,
+    /// Parser findings (replaced by those of the config's first launch when it has an environment).
+    diagnostics: Vec<Diagnostic>,
+    /// Findings of the per-config rules.
+    findings: Vec<Diagnostic>,
 }
 
 /// Parses one NATS config file already registered in `db`.

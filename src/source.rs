@@ -26,31 +26,33 @@ pub struct SourceFile {
     /// The path shown to users: relative to the scanned root, with `/` separators.
     pub display: String,
     pub text: Arc<str>,
-    /// Byte offset of the start of each line (line 1 starts at 0). Lines end at `\n`.
-    line_starts: Vec<u32>,
+    /// Byte offset of the start of each line (line 1 starts at 0). Lines end at `\n`. Computed on
+    /// first use: most files of a fleet never have a finding to locate.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
     /// Set when this text is embedded in another file.
     pub embedding: Option<Embedding>,
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: Arc<str>, embedding: Option<Embedding>) -> Self {
-        let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i as u32 + 1);
-            }
-        }
-        SourceFile { path, display, text, line_starts, embedding }
+        SourceFile { path, display, text, line_starts: std::sync::OnceLock::new(), embedding }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0).chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i as u32 + 1)).collect()
+        })
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset of this file's own text.
     pub fn line_col(&self, offset: u32) -> (u32, u32) {
         let offset = offset.min(self.text.len() as u32);
-        let line = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts();
+        let line = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line] as usize;
+        let start = line_starts[line] as usize;
         let mut end = offset as usize;
         while end > start && !self.text.is_char_boundary(end) {
             end -= 1;
@@ -62,16 +64,17 @@ impl SourceFile {
     /// The text of a 1-based line, without its line terminator.
     pub fn line_text(&self, line: u32) -> &str {
         let i = (line.max(1) - 1) as usize;
-        if i >= self.line_starts.len() {
+        let line_starts = self.line_starts();
+        if i >= line_starts.len() {
             return "";
         }
-        let start = self.line_starts[i] as usize;
-        let end = self.line_starts.get(i + 1).map(|e| *e as usize).unwrap_or(self.text.len());
+        let start = line_starts[i] as usize;
+        let end = line_starts.get(i + 1).map(|e| *e as usize).unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 }
 

@@ -20,7 +20,19 @@ pub fn phase(name: &'static str) -> Phase {
 impl Drop for Phase {
     fn drop(&mut self) {
         if let Some(start) = self.start {
-            eprintln!("phase {:<12} {:>8.1} ms", self.name, start.elapsed().as_secs_f64() * 1e3);
+            eprintln!(
+                "phase {:<12} {:>8.1} ms  rss {:>6} MB",
+                self.name,
+                start.elapsed().as_secs_f64() * 1e3,
+                resident_mb().map_or_else(|| "?".into(), |m| m.to_string())
+            );
         }
     }
+}
+
+/// The process's resident set size in MB (Linux `/proc/self/statm`; `None` elsewhere).
+fn resident_mb() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096 / (1 << 20))
 }

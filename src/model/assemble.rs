@@ -26,28 +26,71 @@ pub fn lower(parsed: &ParsedConfig, db: &SourceDb) -> Server {
     super::server::lower(parsed, db)
 }
 
-/// Builds the model from the parse of every config file found on its own (`standalone`, one per file),
-/// the parse of each launch's config with that launch's environment (`launched`, by index into
-/// `facts.launches`), and the deployment facts. `file_of_launch` names each launch's config file.
+/// One launch's config, parsed with the launch's environment and lowered.
+pub struct Launched {
+    pub server: Server,
+    /// Files the config read through `include` (fragments, not servers of their own).
+    pub includes: Vec<FileId>,
+    /// The findings of a parse with the launch's own environment (`None`: it reused the plain parse).
+    pub diagnostics: Option<Vec<crate::diagnostic::Diagnostic>>,
+}
+
+/// A config file parsed on its own (no launch environment), lowered.
+pub struct Lowered {
+    pub file: FileId,
+    pub server: Server,
+    /// Files the config read through `include`.
+    pub includes: Vec<FileId>,
+}
+
+/// Builds the model from every config file parsed on its own (`standalone`, one per file), the
+/// launches whose environment needed a parse of their own (`launched`, by index into
+/// `facts.launches`; the others use their file's standalone server), and the deployment facts.
+/// `file_of_launch` names each launch's config file.
 pub fn assemble(
     db: &SourceDb,
-    standalone: &[ParsedConfig],
-    launched: &HashMap<usize, ParsedConfig>,
+    standalone: Vec<Lowered>,
+    mut launched: HashMap<usize, Launched>,
     facts: &DeployFacts,
     file_of_launch: &HashMap<usize, FileId>,
 ) -> Model {
     let mut model = Model::default();
-    let fragments: HashSet<FileId> =
-        standalone.iter().chain(launched.values()).flat_map(|c| c.includes.iter().copied()).collect();
+    let fragments: HashSet<FileId> = standalone
+        .iter()
+        .flat_map(|c| c.includes.iter())
+        .chain(launched.values().flat_map(|l| l.includes.iter()))
+        .copied()
+        .collect();
     let launched_files: HashSet<FileId> = file_of_launch.values().copied().collect();
 
-    let mut servers: Vec<Server> = Vec::new();
+    // A launch without its own parse starts from its file's plain server: moved out for the file's
+    // last such launch (a launched file is never a lone server), cloned for the others.
+    let mut standalone = standalone;
+    let index: HashMap<FileId, usize> = standalone.iter().enumerate().map(|(k, c)| (c.file, k)).collect();
+    let mut plain_uses: HashMap<usize, usize> = HashMap::new();
+    for (i, f) in file_of_launch {
+        if let (false, Some(&k)) = (launched.contains_key(i), index.get(f)) {
+            *plain_uses.entry(k).or_default() += 1;
+        }
+    }
+    let mut servers: Vec<Server> = Vec::with_capacity(facts.launches.len());
     for (i, launch) in facts.launches.iter().enumerate() {
-        let base = launched.get(&i).map(|p| lower(p, db));
+        let base = match launched.remove(&i) {
+            Some(own) => Some(own.server),
+            None => file_of_launch.get(&i).and_then(|f| index.get(f)).map(|&k| {
+                let left = plain_uses.get_mut(&k).expect("counted above");
+                *left -= 1;
+                if *left == 0 {
+                    std::mem::replace(&mut standalone[k].server, empty_server(launch.span))
+                } else {
+                    standalone[k].server.clone()
+                }
+            }),
+        };
         servers.push(from_launch(launch, base, db));
     }
-    let lone: Vec<&ParsedConfig> =
-        standalone.iter().filter(|c| !fragments.contains(&c.file) && !launched_files.contains(&c.file)).collect();
+    let lone: Vec<Lowered> =
+        standalone.into_iter().filter(|c| !fragments.contains(&c.file) && !launched_files.contains(&c.file)).collect();
     servers.extend(fold_variants(lone, db));
 
     servers.sort_by_cached_key(|s| sort_key(db, s.span, &s.label));
@@ -222,7 +265,7 @@ pub fn apply_flags(s: &mut Server, f: &ServerFlags) {
 }
 
 /// Standalone configs → servers, folding versions of one server (see the module doc).
-fn fold_variants(configs: Vec<&ParsedConfig>, db: &SourceDb) -> Vec<Server> {
+fn fold_variants(configs: Vec<Lowered>, db: &SourceDb) -> Vec<Server> {
     let mut items: Vec<(String, String, Server)> = configs
         .into_iter()
         .map(|c| {
@@ -233,7 +276,7 @@ fn fold_variants(configs: Vec<&ParsedConfig>, db: &SourceDb) -> Vec<Server> {
                 None => (String::new(), display.clone()),
             };
             let stem = stem.split('.').next().unwrap_or("").to_string();
-            let mut s = lower(c, db);
+            let mut s = c.server;
             s.origin = Origin::ConfigFile;
             s.config = Some(c.file);
             s.locality = format!("dir:{folder}");

@@ -3,7 +3,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::nats::keys::{self, Key, Ty};
 use crate::nats::{Map, ParsedConfig, Value, ValueKind};
-use crate::rules::Context;
 use crate::source::SourceDb;
 use crate::span::Span;
 use crate::version::NatsVersion;
@@ -150,18 +149,6 @@ impl Cx<'_> {
             format!("{kind} `{text}`")
         }
     }
-}
-
-pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let version = cx.settings.nats_version;
-    let mut found = Vec::new();
-    for cfg in crate::rules::checked_configs(cx) {
-        check_config(cfg, cx.db, version, &mut found);
-    }
-    // Two configs including one fragment report its problems once.
-    found.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
-    found.dedup_by(|a, b| a.span == b.span && a.message == b.message);
-    out.extend(found);
 }
 
 /// All findings of this rule on one config (used by `check` and by tests).

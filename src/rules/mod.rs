@@ -73,11 +73,19 @@ impl<'a> Context<'a> {
 /// A check function: reads the context, pushes findings.
 pub type CheckFn = fn(&Context, &mut Vec<Diagnostic>);
 
+/// A per-config check: reads one parsed config's tree, pushes findings.
+pub type ConfigCheckFn = fn(&ParsedConfig, &SourceDb, crate::version::NatsVersion, &mut Vec<Diagnostic>);
+
 /// A registered rule.
 pub struct Rule {
     pub meta: &'static RuleMeta,
-    /// `None` for rules reported by an earlier phase (parser, discovery, model building).
+    /// `None` for rules reported by an earlier phase (parser, discovery, model building) and for
+    /// per-config rules.
     pub check: Option<CheckFn>,
+    /// Rules that read one config's parse tree at a time. The pipeline runs them right after each
+    /// parse ([`check_config`]), so no parse tree outlives its thread; [`run`] runs them on
+    /// [`Context::configs`].
+    pub check_config: Option<ConfigCheckFn>,
 }
 
 /// Declares a rule's metadata from its doc comment.
@@ -138,36 +146,36 @@ mod unused_suppression;
 
 /// Every rule, sorted by name (a test enforces order and uniqueness).
 pub static RULES: &[Rule] = &[
-    Rule { meta: &cluster_domain_mismatch::META, check: Some(cluster_domain_mismatch::check) },
-    Rule { meta: &cluster_name_collision::META, check: Some(cluster_name_collision::check) },
-    Rule { meta: &duplicate_server_name::META, check: Some(duplicate_server_name::check) },
-    Rule { meta: &file_not_linted::META, check: None },
-    Rule { meta: &helm_value_ignored::META, check: None },
-    Rule { meta: &host_js_domain_mismatch::META, check: Some(host_js_domain_mismatch::check) },
-    Rule { meta: &host_js_domain_missing::META, check: Some(host_js_domain_missing::check) },
-    Rule { meta: &host_js_domain_unknown::META, check: Some(host_js_domain_unknown::check) },
-    Rule { meta: &host_nats_unresolved::META, check: Some(host_nats_unresolved::check) },
-    Rule { meta: &include_cycle::META, check: None },
-    Rule { meta: &include_not_found::META, check: None },
-    Rule { meta: &include_outside_root::META, check: None },
-    Rule { meta: &invalid_encoding::META, check: None },
-    Rule { meta: &invalid_value::META, check: Some(invalid_value::check) },
-    Rule { meta: &js_account_disabled::META, check: Some(js_account_disabled::check) },
-    Rule { meta: &js_domain_duplicate::META, check: Some(js_domain_duplicate::check) },
-    Rule { meta: &js_domain_missing::META, check: Some(js_domain_missing::check) },
-    Rule { meta: &js_domain_shadowed::META, check: Some(js_domain_shadowed::check) },
-    Rule { meta: &js_home_unreachable::META, check: Some(js_home_unreachable::check) },
-    Rule { meta: &js_system_account_split::META, check: Some(js_system_account_split::check) },
-    Rule { meta: &leaf_remote_unresolved::META, check: Some(leaf_remote_unresolved::check) },
-    Rule { meta: &leaf_remote_wrong_port::META, check: Some(leaf_remote_wrong_port::check) },
-    Rule { meta: &silent_value_loss::META, check: Some(silent_value_loss::check) },
-    Rule { meta: &suppression_without_reason::META, check: None },
-    Rule { meta: &symlink_outside_root::META, check: None },
-    Rule { meta: &syntax_error::META, check: None },
-    Rule { meta: &undefined_variable::META, check: None },
-    Rule { meta: &unknown_key::META, check: Some(unknown_key::check) },
-    Rule { meta: &unreadable_file::META, check: None },
-    Rule { meta: &unused_suppression::META, check: None },
+    Rule { meta: &cluster_domain_mismatch::META, check: Some(cluster_domain_mismatch::check), check_config: None },
+    Rule { meta: &cluster_name_collision::META, check: Some(cluster_name_collision::check), check_config: None },
+    Rule { meta: &duplicate_server_name::META, check: Some(duplicate_server_name::check), check_config: None },
+    Rule { meta: &file_not_linted::META, check: None, check_config: None },
+    Rule { meta: &helm_value_ignored::META, check: None, check_config: None },
+    Rule { meta: &host_js_domain_mismatch::META, check: Some(host_js_domain_mismatch::check), check_config: None },
+    Rule { meta: &host_js_domain_missing::META, check: Some(host_js_domain_missing::check), check_config: None },
+    Rule { meta: &host_js_domain_unknown::META, check: Some(host_js_domain_unknown::check), check_config: None },
+    Rule { meta: &host_nats_unresolved::META, check: Some(host_nats_unresolved::check), check_config: None },
+    Rule { meta: &include_cycle::META, check: None, check_config: None },
+    Rule { meta: &include_not_found::META, check: None, check_config: None },
+    Rule { meta: &include_outside_root::META, check: None, check_config: None },
+    Rule { meta: &invalid_encoding::META, check: None, check_config: None },
+    Rule { meta: &invalid_value::META, check: None, check_config: Some(invalid_value::check_config) },
+    Rule { meta: &js_account_disabled::META, check: Some(js_account_disabled::check), check_config: None },
+    Rule { meta: &js_domain_duplicate::META, check: Some(js_domain_duplicate::check), check_config: None },
+    Rule { meta: &js_domain_missing::META, check: Some(js_domain_missing::check), check_config: None },
+    Rule { meta: &js_domain_shadowed::META, check: Some(js_domain_shadowed::check), check_config: None },
+    Rule { meta: &js_home_unreachable::META, check: Some(js_home_unreachable::check), check_config: None },
+    Rule { meta: &js_system_account_split::META, check: Some(js_system_account_split::check), check_config: None },
+    Rule { meta: &leaf_remote_unresolved::META, check: Some(leaf_remote_unresolved::check), check_config: None },
+    Rule { meta: &leaf_remote_wrong_port::META, check: Some(leaf_remote_wrong_port::check), check_config: None },
+    Rule { meta: &silent_value_loss::META, check: None, check_config: Some(silent_value_loss::check_config) },
+    Rule { meta: &suppression_without_reason::META, check: None, check_config: None },
+    Rule { meta: &symlink_outside_root::META, check: None, check_config: None },
+    Rule { meta: &syntax_error::META, check: None, check_config: None },
+    Rule { meta: &undefined_variable::META, check: None, check_config: None },
+    Rule { meta: &unknown_key::META, check: None, check_config: Some(unknown_key::check_config) },
+    Rule { meta: &unreadable_file::META, check: None, check_config: None },
+    Rule { meta: &unused_suppression::META, check: None, check_config: None },
 ];
 
 /// Looks a rule up by name.
@@ -187,24 +195,39 @@ pub fn checked_configs<'a, 'c>(cx: &'c Context<'a>) -> &'c [&'a ParsedConfig] {
 }
 
 fn compute_checked_configs<'a>(cx: &Context<'a>) -> Vec<&'a ParsedConfig> {
-    // Paths are compared canonicalized: discovery and include resolution may spell one file differently.
-    let key = |p: &std::path::Path| cx.db.canonical_or_same(p);
     use rayon::prelude::*;
-    let mut ids: Vec<crate::span::FileId> = cx.configs.iter().flat_map(|c| c.includes.iter().copied()).collect();
-    ids.sort();
-    ids.dedup();
-    let included: std::collections::HashSet<std::path::PathBuf> =
-        ids.par_iter().map(|id| cx.db.get(*id)).filter(|f| f.embedding.is_none()).map(|f| key(&f.path)).collect();
-    cx.configs
-        .par_iter()
-        .filter(|c| {
-            let f = cx.db.get(c.file);
-            f.embedding.is_some() || !included.contains(&key(&f.path))
-        })
-        .collect()
+    let fragments = Fragments::new(cx.db, cx.configs.iter().flat_map(|c| c.includes.iter().copied()));
+    cx.configs.par_iter().filter(|c| !fragments.contains(cx.db, c.file)).collect()
 }
 
-/// Runs every rule with a check function that the settings enable.
+/// The files read through some config's `include`, compared by canonical path (discovery and include
+/// resolution may spell one file differently). Embedded configs are never fragments.
+pub struct Fragments(std::collections::HashSet<std::path::PathBuf>);
+
+impl Fragments {
+    pub fn new(db: &SourceDb, includes: impl Iterator<Item = crate::span::FileId>) -> Self {
+        use rayon::prelude::*;
+        let mut ids: Vec<crate::span::FileId> = includes.collect();
+        ids.sort();
+        ids.dedup();
+        let paths = ids
+            .par_iter()
+            .map(|id| db.get(*id))
+            .filter(|f| f.embedding.is_none())
+            .map(|f| db.canonical_or_same(&f.path))
+            .collect();
+        Fragments(paths)
+    }
+
+    /// True when `file` is a fragment (some config includes it).
+    pub fn contains(&self, db: &SourceDb, file: crate::span::FileId) -> bool {
+        let f = db.get(file);
+        f.embedding.is_none() && self.0.contains(&db.canonical_or_same(&f.path))
+    }
+}
+
+/// Runs every rule with a check function that the settings enable; per-config rules run on
+/// [`checked_configs`].
 pub fn run(cx: &Context) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     // Rules in parallel (each reads the shared context; the simulator state is computed once and
@@ -213,15 +236,38 @@ pub fn run(cx: &Context) -> Vec<Diagnostic> {
         .par_iter()
         .map(|rule| {
             let mut out = Vec::new();
+            if !cx.settings.rule_enabled(rule.meta.name) {
+                return out;
+            }
             if let Some(check) = rule.check {
-                if cx.settings.rule_enabled(rule.meta.name) {
-                    check(cx, &mut out);
+                check(cx, &mut out);
+            }
+            if let Some(check) = rule.check_config {
+                for cfg in checked_configs(cx) {
+                    check(cfg, cx.db, cx.settings.nats_version, &mut out);
                 }
+                // Two configs including one fragment report its problems once.
+                out.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
+                out.dedup_by(|a, b| a.span == b.span && a.message == b.message);
             }
             out
         })
         .collect();
     per_rule.into_iter().flatten().collect()
+}
+
+/// The findings of every enabled per-config rule on one config (the pipeline calls it right after
+/// each parse). A config that turns out to be an include fragment has its findings dropped later.
+pub fn check_config(cfg: &ParsedConfig, db: &SourceDb, settings: &Settings) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for rule in RULES {
+        if let Some(check) = rule.check_config {
+            if settings.rule_enabled(rule.meta.name) {
+                check(cfg, db, settings.nats_version, &mut out);
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::nats::keys::{self, KeyMatch, Ty, UnknownPolicy};
 use crate::nats::{Map, ParsedConfig, Value, ValueKind};
-use crate::rules::Context;
 use crate::source::SourceDb;
 use crate::span::{FileId, Span};
 use crate::version::NatsVersion;
@@ -48,17 +47,6 @@ crate::declare_rule! {
     /// Keep one spelling of each key, quote durations or write them with seconds (`"2m"`, `120s`),
     /// write `10s` instead of `10`, quote bcrypt hashes, and use include paths relative to the file.
     pub(crate) static META = { name: "silent-value-loss", summary: "config text nats-server accepts but drops or misreads", severity: Warning }
-}
-
-pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let version = cx.settings.nats_version;
-    let mut found = Vec::new();
-    for cfg in crate::rules::checked_configs(cx) {
-        check_config(cfg, cx.db, version, &mut found);
-    }
-    found.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
-    found.dedup_by(|a, b| a.span == b.span && a.message == b.message);
-    out.extend(found);
 }
 
 /// All findings of this rule on one config.

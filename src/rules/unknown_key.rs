@@ -2,7 +2,8 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::nats::keys::{self, Block, Key, UnknownPolicy};
-use crate::rules::Context;
+use crate::nats::ParsedConfig;
+use crate::source::SourceDb;
 use crate::version::NatsVersion;
 
 crate::declare_rule! {
@@ -54,34 +55,27 @@ const HOMES: &[&str] = &[
     "accounts.<name>",
 ];
 
-pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let version = cx.settings.nats_version;
-    let mut found = Vec::new();
-    for cfg in crate::rules::checked_configs(cx) {
-        // A config the parser rejects never reaches nats-server's key checks.
-        if !cfg.ok {
-            continue;
-        }
-        keys::walk(&cfg.root, keys::top(), version, &mut |v| {
-            let e = v.entry;
-            let container = v.path.strip_suffix(e.key.as_str()).unwrap_or("").trim_end_matches('.');
-            let exempt = v.block.variable_exemption && e.used_as_variable;
-            match v.key {
-                Some(k) if !k.known_in(version) => {
-                    if !exempt {
-                        found.push(too_new(e.key.as_str(), k, container, version, e.key_span));
-                    }
-                }
-                Some(_) => {}
-                None if v.block.unknown != UnknownPolicy::Error || exempt => {}
-                None => found.push(unknown(&e.key, e.used_as_variable, v.block, container, version, e.key_span)),
-            }
-        });
+/// All findings of this rule on one config.
+pub fn check_config(cfg: &ParsedConfig, _db: &SourceDb, version: NatsVersion, found: &mut Vec<Diagnostic>) {
+    // A config the parser rejects never reaches nats-server's key checks.
+    if !cfg.ok {
+        return;
     }
-    // Two configs including one fragment report its problems once.
-    found.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
-    found.dedup_by(|a, b| a.span == b.span && a.message == b.message);
-    out.extend(found);
+    keys::walk(&cfg.root, keys::top(), version, &mut |v| {
+        let e = v.entry;
+        let container = v.path.strip_suffix(e.key.as_str()).unwrap_or("").trim_end_matches('.');
+        let exempt = v.block.variable_exemption && e.used_as_variable;
+        match v.key {
+            Some(k) if !k.known_in(version) => {
+                if !exempt {
+                    found.push(too_new(e.key.as_str(), k, container, version, e.key_span));
+                }
+            }
+            Some(_) => {}
+            None if v.block.unknown != UnknownPolicy::Error || exempt => {}
+            None => found.push(unknown(&e.key, e.used_as_variable, v.block, container, version, e.key_span)),
+        }
+    });
 }
 
 /// `at the top level` or `in `leafnodes.remotes[0]``.
