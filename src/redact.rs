@@ -163,7 +163,7 @@ fn line_based(text: &str, out: &mut Vec<Range<usize>>) {
         let start = offset;
         offset += raw.len();
         if in_block {
-            if BLOCK_END.is_match(line) {
+            if line.contains("END") && BLOCK_END.is_match(line) {
                 in_block = false;
             } else if !line.trim().is_empty() {
                 let lead = line.len() - line.trim_start().len();
@@ -171,7 +171,9 @@ fn line_based(text: &str, out: &mut Vec<Range<usize>>) {
             }
             continue;
         }
-        if BLOCK_BEGIN.is_match(line) && !BLOCK_END.is_match(line) {
+        // Each per-line pattern needs a literal; checking it first skips the regex call on almost
+        // every line (a 10,000-server fleet has 1.5 million lines).
+        if line.contains("BEGIN") && BLOCK_BEGIN.is_match(line) && !BLOCK_END.is_match(line) {
             in_block = true;
             continue;
         }
@@ -187,8 +189,8 @@ fn line_based(text: &str, out: &mut Vec<Range<usize>>) {
                 push_value(text, out, start + m.start()..start + m.end());
             }
         }
-        pending_flag = FLAG_ITEM.is_match(line);
-        if ENV_NAME_LINE.is_match(line) {
+        pending_flag = line.contains("--") && FLAG_ITEM.is_match(line);
+        if contains_ignore_case(line, "name") && ENV_NAME_LINE.is_match(line) {
             pending_value_lines = 2;
         }
         if k8s_secret {
@@ -205,6 +207,11 @@ fn line_based(text: &str, out: &mut Vec<Range<usize>>) {
             }
         }
     }
+}
+
+/// True when `haystack` contains the ASCII `needle` in any letter case.
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// `text` with every secret byte replaced by `*` (same length, so spans still line up), and the secrets found.

@@ -10,7 +10,6 @@ use crate::span::{FileId, Span};
 use crate::version::NatsVersion;
 use once_cell::sync::Lazy;
 use regex::Regex;
-use std::collections::BTreeMap;
 
 crate::declare_rule! {
     /// ## What it does
@@ -89,17 +88,26 @@ pub fn check_config(cfg: &ParsedConfig, db: &SourceDb, version: NatsVersion, out
 
 /// Keys set more than once in one map.
 fn duplicates(m: &Map, block: &keys::Block, out: &mut Vec<Diagnostic>) {
-    // Group by what nats-server treats as the same key.
-    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, e) in m.entries.iter().enumerate() {
-        let id = match (block.unknown, block.key_match, block.lookup(&e.key)) {
-            (UnknownPolicy::FreeForm, _, _) | (_, KeyMatch::Exact, _) => e.key.clone(),
-            (_, KeyMatch::CaseInsensitive, Some(k)) => format!("\u{0}{}", k.canonical),
-            (_, KeyMatch::CaseInsensitive, None) => e.key.to_ascii_lowercase(),
-        };
-        groups.entry(id).or_default().push(i);
-    }
-    for idxs in groups.values().filter(|v| v.len() > 1) {
+    // Group by what nats-server treats as the same key: `(0, canonical name)` for a known key of a
+    // case-insensitive block, `(1, spelling)` otherwise. Sorting (stable) keeps each group in file
+    // order; no allocation unless a case-insensitive block holds an unknown key.
+    let mut ids: Vec<((u8, std::borrow::Cow<'_, str>), usize)> = m
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let id = match (block.unknown, block.key_match, block.lookup(&e.key)) {
+                (UnknownPolicy::FreeForm, _, _) | (_, KeyMatch::Exact, _) => (1, e.key.as_str().into()),
+                (_, KeyMatch::CaseInsensitive, Some(k)) => (0, k.canonical.into()),
+                (_, KeyMatch::CaseInsensitive, None) => (1, e.key.to_ascii_lowercase().into()),
+            };
+            (id, i)
+        })
+        .collect();
+    ids.sort_by(|a, b| a.0.cmp(&b.0));
+    let groups: Vec<Vec<usize>> =
+        ids.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1).map(|g| g.iter().map(|(_, i)| *i).collect()).collect();
+    for idxs in &groups {
         let last = &m.entries[*idxs.last().expect("non-empty group")];
         for &i in &idxs[..idxs.len() - 1] {
             let e = &m.entries[i];
