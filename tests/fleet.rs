@@ -121,3 +121,31 @@ fn a_repaired_or_extra_fault_is_noticed() {
     let err = compare(&findings(&dir), &planted).expect_err("an extra fault must be noticed");
     assert!(err.contains("unexpected") && err.contains("[unknown-key]"), "{err}");
 }
+
+/// A fleet declares a JetStream domain per site: a finding's help names a few of them (nearest to
+/// the host first), never all of them.
+#[test]
+fn help_names_a_few_domains_not_the_whole_fleet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("fleet");
+    generate(&dir, 300, 11);
+    let out = Command::new(env!("CARGO_BIN_EXE_latticelint"))
+        .args(["check", "--format", "json", "--fail-on", "never"])
+        .arg(&dir)
+        .output()
+        .expect("run latticelint");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json output");
+    let findings = doc["findings"].as_array().expect("findings");
+    let unknown: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "host-js-domain-unknown").collect();
+    assert!(!unknown.is_empty(), "fleetgen plants host-js-domain-unknown");
+    for f in findings {
+        let help = f["help"].as_str().unwrap_or_default();
+        assert!(help.len() < 400, "help of {} is {} bytes: {help}", f["rule"], help.len());
+    }
+    for f in unknown {
+        let help = f["help"].as_str().unwrap();
+        let named = help.matches("`edge-").count();
+        assert!((1..=5).contains(&named), "{help}");
+        assert!(help.contains("did you mean `hub`?"), "{help}");
+    }
+}

@@ -7,7 +7,7 @@ use crate::jetstream::clients::{host_entry, server_at_in};
 use crate::jetstream::{Outcome, Resolution, Simulator};
 use crate::model::{Host, Model, ServerId};
 use crate::rules::Context;
-use crate::topology::{InstanceId, Topology};
+use crate::topology::{InstanceId, Node, Topology};
 use std::collections::BTreeSet;
 
 /// What a host's control connection reaches.
@@ -48,15 +48,59 @@ pub(crate) fn declared_domains(model: &Model) -> BTreeSet<String> {
     model.servers.iter().filter(|s| s.js_enabled()).filter_map(|s| s.js_domain().map(str::to_string)).collect()
 }
 
-/// Domains that would get exactly one answer from the host's entry point.
-pub(crate) fn working_domains(model: &Model, sim: &Simulator, v: &HostView) -> Vec<String> {
+/// At most this many domains are named in one finding's help (a fleet declares thousands).
+pub(crate) const LISTED: usize = 5;
+
+/// At most this many declared domains, nearest first, are tried for one finding's help, so that the
+/// help costs the same in a fleet of 100,000 servers as in a lab of three.
+pub(crate) const TRIED: usize = 64;
+
+/// Up to [`LISTED`] domains that would get exactly one answer from the host's entry point, chosen
+/// nearest first among [`TRIED`] ([`domains_near`]) and sorted by name.
+pub(crate) fn working_domains(cx: &Context, sim: &Simulator, v: &HostView) -> Vec<String> {
     let (Some(entry), Some(acc)) = (v.entry, &v.account) else {
         return Vec::new();
     };
-    declared_domains(model)
+    let mut works: Vec<String> = domains_near(cx, entry, TRIED)
         .into_iter()
         .filter(|d| sim.resolve(entry, acc, Some(d)).outcome == Outcome::Answered)
-        .collect()
+        .take(LISTED)
+        .collect();
+    works.sort();
+    works
+}
+
+/// The JetStream domains declared by servers connected to `entry` (through routes, gateways or leaf
+/// connections, in either direction), nearest first (breadth-first, ties by graph order), each once,
+/// at most `limit`.
+pub(crate) fn domains_near(cx: &Context, entry: InstanceId, limit: usize) -> Vec<String> {
+    let graph = &cx.topology.graph;
+    let start = cx.topology.nodes[entry.0 as usize];
+    let mut seen = vec![false; graph.node_count()];
+    seen[start.index()] = true;
+    let mut queue = std::collections::VecDeque::from([start]);
+    let mut out: Vec<String> = Vec::new();
+    while let Some(n) = queue.pop_front() {
+        if let Node::Server(i) = &graph[n] {
+            let s = cx.model.server(cx.topology.instance(*i).server);
+            if let (true, Some(d)) = (s.js_enabled(), s.js_domain()) {
+                if !out.iter().any(|o| o == d) {
+                    out.push(d.to_string());
+                    if out.len() >= limit {
+                        break;
+                    }
+                }
+            }
+        }
+        let mut next: Vec<_> = graph.neighbors_undirected(n).filter(|m| !seen[m.index()]).collect();
+        next.sort();
+        next.dedup();
+        for m in next {
+            seen[m.index()] = true;
+            queue.push_back(m);
+        }
+    }
+    out
 }
 
 /// The weakly connected component of every instance (hosts of unrelated deployments are never compared).

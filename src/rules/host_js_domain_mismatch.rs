@@ -1,6 +1,6 @@
 //! `host-js-domain-mismatch`: hosts of one lattice, or wadm and those hosts, keep their data in different JetStreams.
 
-use super::host_analysis::{components, declared_domains};
+use super::host_analysis::{components, domains_near, TRIED};
 use crate::diagnostic::Diagnostic;
 use crate::jetstream::clients::wadm_entry;
 use crate::jetstream::{Outcome, Simulator};
@@ -218,7 +218,8 @@ impl Fix<'_> {
         if let Some(p) = self.preferred {
             options.push(Some(p.to_string()));
         }
-        options.extend(declared_domains(cx.model).into_iter().map(Some));
+        // Nearest first and at most `TRIED` of them: a fleet declares thousands.
+        options.extend(domains_near(cx, self.entry, TRIED).into_iter().map(Some));
         options.push(None);
         let works = options.into_iter().find(|o| o.as_deref() != self.current && reaches(o.as_deref()));
         let server = cx.topology.instance(self.entry).label.clone();

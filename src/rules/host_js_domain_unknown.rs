@@ -1,9 +1,10 @@
 //! `host-js-domain-unknown`: a host or wadm uses a JetStream domain no server declares.
 
-use super::host_analysis::{declared_domains, leaves_scan, list};
+use super::host_analysis::{declared_domains, domains_near, leaves_scan, list, LISTED, TRIED};
 use crate::diagnostic::Diagnostic;
 use crate::jetstream::clients::server_at_in;
 use crate::rules::Context;
+use crate::topology::InstanceId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -37,7 +38,8 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let declared = declared_domains(cx.model);
     let declared_v: Vec<String> = declared.iter().cloned().collect();
-    let mut report = |who: &str, label: &str, domain: &crate::span::Spanned<String>, reaches: bool| {
+    let mut report = |who: &str, label: &str, domain: &crate::span::Spanned<String>, entry: Option<InstanceId>| {
+        let reaches = entry.is_some();
         if declared.contains(&domain.value) || (declared.is_empty() && !reaches) {
             return;
         }
@@ -47,23 +49,31 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             format!("{who} `{label}` uses JetStream domain `{}`, which no server declares", domain.value),
         )
         .with_label(format!("no server has `jetstream {{ domain: {} }}`", domain.value));
-        let closest = declared_v.iter().min_by_key(|d| strsim::levenshtein(d, &domain.value)).cloned();
-        d = match closest {
-            Some(c) => d.with_help(format!(
-                "use a declared domain ({}){}, or declare `{}` on the server that should hold the lattice data",
-                list(&declared_v),
-                if strsim::levenshtein(&c, &domain.value) <= 2 {
-                    format!("; did you mean `{c}`?")
-                } else {
-                    String::new()
-                },
-                domain.value
-            )),
-            None => d.with_help(format!(
-                "declare `jetstream {{ domain: {} }}` on the server that should hold the lattice data",
-                domain.value
-            )),
+        // Suggestions come from the domains near the host's server (only they can answer it); when
+        // that server is unknown, from every declared domain.
+        let near = entry.map(|e| domains_near(cx, e, TRIED));
+        let suggestion = did_you_mean(near.as_deref().unwrap_or(&declared_v), &domain.value);
+        let named: Vec<String> = match entry {
+            Some(_) => near.iter().flatten().take(LISTED).cloned().collect(),
+            None => declared_v.iter().take(LISTED).cloned().collect(),
         };
+        let more = if named.len() == LISTED { ", …" } else { "" };
+        let declare = format!("declare `{}` on the server that should hold the lattice data", domain.value);
+        let help = match (suggestion, named.is_empty()) {
+            (Some(c), false) => {
+                format!("did you mean `{c}`? Otherwise use a declared domain ({}{more}) or {declare}", list(&named))
+            }
+            (Some(c), true) => format!("did you mean `{c}`? Otherwise {declare}"),
+            (None, false) => format!("use a declared domain ({}{more}), or {declare}", list(&named)),
+            (None, true) if declared_v.is_empty() => {
+                format!(
+                    "declare `jetstream {{ domain: {} }}` on the server that should hold the lattice data",
+                    domain.value
+                )
+            }
+            (None, true) => format!("{declare}: no server connected to this one declares a domain"),
+        };
+        d = d.with_help(help);
         for s in cx.model.servers.iter().filter(|s| s.js_enabled() && s.js_domain().is_some()).take(3) {
             if let Some(dom) = s.jetstream.as_ref().and_then(|j| j.domain.as_ref()) {
                 d = d.with_related(dom.span, format!("server `{}` declares `{}`", s.label, dom.value));
@@ -77,7 +87,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if server.is_some_and(|s| leaves_scan(cx, s)) {
                 continue; // the domain may be declared by a server outside the scanned files
             }
-            report("host", &h.label, dom, server.is_some());
+            report("host", &h.label, dom, server.map(|s| cx.topology.first_instance(s)));
         }
     }
     for w in &cx.model.wadms {
@@ -87,7 +97,20 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             if servers.iter().any(|s| leaves_scan(cx, *s)) {
                 continue; // the domain may be declared by a server outside the scanned files
             }
-            report("wadm", &w.label, dom, !servers.is_empty());
+            report("wadm", &w.label, dom, servers.first().map(|s| cx.topology.first_instance(*s)));
         }
     }
+}
+
+/// The candidate within two edits of `domain` (fewest edits, then first in order). A candidate whose
+/// length differs by more than two cannot be, so most of a fleet's domains cost no comparison.
+fn did_you_mean(candidates: &[String], domain: &str) -> Option<String> {
+    let len = domain.chars().count();
+    candidates
+        .iter()
+        .filter(|c| c.chars().count().abs_diff(len) <= 2)
+        .map(|c| (strsim::levenshtein(c, domain), c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.clone())
 }
