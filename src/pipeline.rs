@@ -49,10 +49,7 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
         .filter(|f| f.kind != FileKind::NatsConfig)
         .map(|f| crate::deploy::read(&cx, f.file, &f.path, f.kind))
         .collect();
-    let mut facts = DeployFacts::default();
-    for f in per_file {
-        facts.extend(f);
-    }
+    let mut facts = DeployFacts::merge(per_file);
     let kube = std::mem::take(&mut facts.kube);
     crate::deploy::kube::link(&db, &kube, &mut facts);
     drop(kube);
@@ -157,6 +154,7 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
     // Per-config rule findings of include fragments are dropped: a fragment is checked in the
     // context of the config that includes it.
     let fragments = crate::rules::Fragments::new(&db, plain.iter().flat_map(|c| c.lowered.includes.iter().copied()));
+    db.forget_canonical();
     let mut standalone = Vec::with_capacity(plain.len());
     let mut config_findings = Vec::new();
     for c in plain {
@@ -168,9 +166,8 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
     }
     drop(t);
     let t = crate::timings::phase("model");
-    let model = crate::model::assemble::assemble(&db, standalone, launched, &facts, &file_of_launch);
-    // The deployment facts are in the model now: free them before the topology and rules allocate.
-    drop(facts);
+    // The deployment facts move into the model (and are freed before the topology and rules allocate).
+    let model = crate::model::assemble::assemble(&db, standalone, launched, facts, &file_of_launch);
     drop(t);
     let t = crate::timings::phase("topology");
     let topology = Topology::build(&model, &db);

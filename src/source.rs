@@ -128,7 +128,9 @@ fn relative_to(path: &Path, base: &Path) -> Option<PathBuf> {
 pub struct SourceDb {
     files: RwLock<Vec<Arc<SourceFile>>>,
     /// First non-embedded file registered for each path, so [`SourceDb::find`] is O(1) (fleets have 10^5 files).
-    by_path: RwLock<HashMap<PathBuf, FileId>>,
+    /// A table of ids hashed by their file's path, so no path is stored twice (10^5 paths).
+    by_path: RwLock<hashbrown::HashTable<FileId>>,
+    path_hasher: std::hash::RandomState,
     /// Memo of [`SourceDb::canonical`] (`None`: the path does not resolve).
     canonical: RwLock<HashMap<PathBuf, Option<PathBuf>>>,
     root: PathBuf,
@@ -150,6 +152,12 @@ impl SourceDb {
         let resolved = self.resolve_canonical(path);
         self.canonical.write().expect("source db poisoned").insert(path.to_path_buf(), resolved.clone());
         resolved
+    }
+
+    /// Frees the memo of [`SourceDb::canonical`] (the pipeline needs no more paths resolved after
+    /// parsing; later calls resolve again).
+    pub fn forget_canonical(&self) {
+        *self.canonical.write().expect("source db poisoned") = HashMap::new();
     }
 
     /// [`SourceDb::canonical`] or, when the path does not resolve, the path itself.
@@ -213,20 +221,29 @@ impl SourceDb {
     }
 
     fn add_file(&self, file: SourceFile) -> FileId {
-        let real_path = file.embedding.is_none().then(|| file.path.clone());
+        use std::hash::BuildHasher;
+        let real = file.embedding.is_none();
         let mut files = self.files.write().expect("source db poisoned");
         files.push(Arc::new(file));
         let id = FileId(files.len() as u32 - 1);
-        if let Some(path) = real_path {
+        if real {
             // Taken while `files` is held, so the first registration of a path wins.
-            self.by_path.write().expect("source db poisoned").entry(path).or_insert(id);
+            let path_of = |f: &FileId| files[f.0 as usize].path.as_path();
+            let hash = |f: &FileId| self.path_hasher.hash_one(path_of(f));
+            let mut table = self.by_path.write().expect("source db poisoned");
+            if table.find(hash(&id), |f| path_of(f) == path_of(&id)).is_none() {
+                table.insert_unique(hash(&id), id, hash);
+            }
         }
         id
     }
 
     /// The first registered, non-embedded file read from `path`.
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.by_path.read().expect("source db poisoned").get(path).copied()
+        use std::hash::BuildHasher;
+        let files = self.files.read().expect("source db poisoned");
+        let table = self.by_path.read().expect("source db poisoned");
+        table.find(self.path_hasher.hash_one(path), |f| files[f.0 as usize].path == path).copied()
     }
 
     pub fn get(&self, id: FileId) -> Arc<SourceFile> {

@@ -37,6 +37,25 @@ pub struct KubeDocs {
 }
 
 impl KubeDocs {
+    /// Reserves exactly the room for all of `parts`.
+    pub fn reserve_exact<'a>(&mut self, parts: impl Iterator<Item = &'a KubeDocs> + Clone) {
+        let total = |f: fn(&KubeDocs) -> usize| parts.clone().map(f).sum::<usize>();
+        self.config_maps.reserve_exact(total(|p| p.config_maps.len()));
+        self.workloads.reserve_exact(total(|p| p.workloads.len()));
+        self.services.reserve_exact(total(|p| p.services.len()));
+        self.host_configs.reserve_exact(total(|p| p.host_configs.len()));
+        self.kustomize_ns.reserve_exact(total(|p| p.kustomize_ns.len()));
+    }
+
+    /// Frees unused capacity (see [`super::DeployFacts::shrink_to_fit`]).
+    pub fn shrink_to_fit(&mut self) {
+        self.config_maps.shrink_to_fit();
+        self.workloads.shrink_to_fit();
+        self.services.shrink_to_fit();
+        self.host_configs.shrink_to_fit();
+        self.kustomize_ns.shrink_to_fit();
+    }
+
     pub fn extend(&mut self, o: KubeDocs) {
         self.config_maps.extend(o.config_maps);
         self.workloads.extend(o.workloads);

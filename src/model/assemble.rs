@@ -51,7 +51,7 @@ pub fn assemble(
     db: &SourceDb,
     standalone: Vec<Lowered>,
     mut launched: HashMap<usize, Launched>,
-    facts: &DeployFacts,
+    facts: DeployFacts,
     file_of_launch: &HashMap<usize, FileId>,
 ) -> Model {
     let mut model = Model::default();
@@ -99,13 +99,13 @@ pub fn assemble(
     }
     model.servers = servers;
 
-    let mut hosts = facts.hosts.clone();
+    let mut hosts = facts.hosts;
     hosts.sort_by_cached_key(|h| sort_key(db, h.span, &h.label));
     for (i, h) in hosts.iter_mut().enumerate() {
         h.id = HostId(i as u32);
     }
     model.hosts = hosts;
-    let mut wadms = facts.wadms.clone();
+    let mut wadms = facts.wadms;
     wadms.sort_by_cached_key(|w| sort_key(db, w.span, &w.label));
     model.wadms = wadms;
     link_sidecars(&mut model);
@@ -242,7 +242,8 @@ pub fn apply_flags(s: &mut Server, f: &ServerFlags) {
             .map(|c| c.span)
             .or(f.routes.first().map(|r| r.span))
             .unwrap_or(s.span);
-        let c = s.cluster.get_or_insert(Cluster { name: None, listen: None, routes: Vec::new(), span });
+        let c =
+            s.cluster.get_or_insert_with(|| Box::new(Cluster { name: None, listen: None, routes: Vec::new(), span }));
         if let Some(n) = &f.cluster_name {
             c.name = Some(n.clone());
         }

@@ -161,8 +161,9 @@ pub struct Server {
     pub replicas: u32,
     pub client: Option<Listener>,
     pub http: Option<Listener>,
-    pub cluster: Option<Cluster>,
-    pub gateway: Option<Gateway>,
+    /// Boxed, like `gateway`: most servers of a fleet have neither, and a `Server` is kept per launch.
+    pub cluster: Option<Box<Cluster>>,
+    pub gateway: Option<Box<Gateway>>,
     pub leafnodes: Option<LeafNodes>,
     pub accounts: Vec<Account>,
     /// Users of top-level `authorization {}` (they log into `$G`).
@@ -181,6 +182,32 @@ pub struct Server {
 }
 
 impl Server {
+    /// Frees the unused capacity of its lists: they are built by `push`, which reserves room for
+    /// four leaf remotes or accounts where a config has one (a fleet holds 10^5 servers).
+    pub fn shrink_to_fit(&mut self) {
+        self.hostnames.shrink_to_fit();
+        self.accounts.shrink_to_fit();
+        for a in &mut self.accounts {
+            a.users.shrink_to_fit();
+        }
+        self.global_users.shrink_to_fit();
+        self.default_js_domain.shrink_to_fit();
+        self.variants.shrink_to_fit();
+        if let Some(c) = &mut self.cluster {
+            c.routes.shrink_to_fit();
+        }
+        if let Some(g) = &mut self.gateway {
+            g.remotes.shrink_to_fit();
+        }
+        if let Some(l) = &mut self.leafnodes {
+            l.auth_users.shrink_to_fit();
+            l.remotes.shrink_to_fit();
+            for r in &mut l.remotes {
+                r.urls.shrink_to_fit();
+            }
+        }
+    }
+
     /// JetStream is on (present and enabled).
     pub fn js_enabled(&self) -> bool {
         self.jetstream.as_ref().is_some_and(|j| j.enabled)

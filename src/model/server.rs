@@ -38,7 +38,7 @@ pub fn lower(cfg: &ParsedConfig, db: &SourceDb) -> Server {
     }
 
     let operator_mode = present(root, top, "operator") || present(root, top, "trusted");
-    Server {
+    let mut server = Server {
         id: ServerId(0),
         name,
         label,
@@ -50,8 +50,8 @@ pub fn lower(cfg: &ParsedConfig, db: &SourceDb) -> Server {
         replicas: 1,
         client,
         http,
-        cluster: cluster(root, top),
-        gateway: gateway(root, top),
+        cluster: cluster(root, top).map(Box::new),
+        gateway: gateway(root, top).map(Box::new),
         leafnodes: leafnodes(root, top),
         accounts: accounts(root, top),
         global_users: global_users(root, top),
@@ -62,7 +62,9 @@ pub fn lower(cfg: &ParsedConfig, db: &SourceDb) -> Server {
         jetstream: jetstream(root, top),
         default_js_domain: default_js_domain(root, top),
         variants: Vec::new(),
-    }
+    };
+    server.shrink_to_fit();
+    server
 }
 
 fn present(map: &Map, block: &Block, key: &str) -> bool {
