@@ -25,10 +25,22 @@ pub struct Outcome {
     pub topology: Topology,
     /// Every finding of every phase, before suppression and severity overrides, unsorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// The secrets of every source, when asked for ([`lint_redacting`]).
+    pub redactor: Option<crate::redact::Redactor>,
 }
 
 /// Lints `paths` (files or folders). Never panics on bad input; problems become diagnostics.
 pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
+    run(paths, settings, false)
+}
+
+/// [`lint`], also collecting the secrets of every source ([`Outcome::redactor`]) for the reports.
+/// The secret scan runs beside the model, topology and rule passes, whose serial steps leave a core idle.
+pub fn lint_redacting(paths: &[PathBuf], settings: &Settings) -> Outcome {
+    run(paths, settings, true)
+}
+
+fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
     let paths: Vec<PathBuf> = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
     // Absolute and lexically normal, so that `.`, `./x` and `x` name one file however it is reached
     // (walked, mounted by compose, included); display paths stay relative to the scanned root.
@@ -165,21 +177,30 @@ pub fn lint(paths: &[PathBuf], settings: &Settings) -> Outcome {
         standalone.push(c.lowered);
     }
     drop(t);
-    let t = crate::timings::phase("model");
-    // The deployment facts move into the model (and are freed before the topology and rules allocate).
-    let model = crate::model::assemble::assemble(&db, standalone, launched, facts, &file_of_launch);
-    drop(t);
-    let t = crate::timings::phase("topology");
-    let topology = Topology::build(&model, &db);
-    drop(t);
-    let t = crate::timings::phase("rules");
-    // The per-config rules ran with the parses; these are the rules over the model and topology.
-    let cx = crate::rules::Context::new(&db, &[], &model, &topology, settings);
-    diagnostics.extend(crate::rules::run(&cx));
+    let (redactor, (model, topology)) = rayon::join(
+        || {
+            let _t = crate::timings::phase("redact");
+            redact.then(|| crate::redact::Redactor::from_db(&db))
+        },
+        || {
+            let t = crate::timings::phase("model");
+            // The deployment facts move into the model (and are freed before the topology and rules allocate).
+            let model = crate::model::assemble::assemble(&db, standalone, launched, facts, &file_of_launch);
+            drop(t);
+            let t = crate::timings::phase("topology");
+            let topology = Topology::build(&model, &db);
+            drop(t);
+            let _t = crate::timings::phase("rules");
+            // The per-config rules ran with the parses; these are the rules over the model and topology.
+            let cx = crate::rules::Context::new(&db, &[], &model, &topology, settings);
+            diagnostics.extend(crate::rules::run(&cx));
+            drop(cx);
+            (model, topology)
+        },
+    );
     diagnostics.extend(config_findings);
     dedup(&mut diagnostics);
-    drop(t);
-    Outcome { root, db, model, topology, diagnostics }
+    Outcome { root, db, model, topology, diagnostics, redactor }
 }
 
 /// What the pipeline keeps of a config parsed on its own once its tree is dropped.
