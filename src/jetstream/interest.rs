@@ -113,6 +113,10 @@ pub struct State {
     sent: Vec<[BTreeSet<u32>; 2]>,
     /// Topics side `k` of link `l` advertised and the other side accepted (stored ends only).
     accepted: Vec<[BTreeSet<u32>; 2]>,
+    /// `(instance, topic)` → the leaf links at that instance (ascending) whose far side advertised the
+    /// topic and the instance's side accepted it: what a request for the topic may cross. Complete
+    /// for instances that fan out (their links' far ends are all stored); a hub has 10^5 links.
+    accepting: HashMap<(u32, u32), Vec<u32>>,
     counts: HashMap<(u32, u32), Counts>,
     pub groups: Groups,
 }
@@ -175,6 +179,35 @@ impl State {
     /// Topics instance `x` learned over its leaf links in `acc` (for route propagation).
     pub fn learned(&self, x: InstanceId, acc: &str, t: usize) -> bool {
         self.accounts.get(acc).and_then(|a| self.counts.get(&(x.0, *a))).is_some_and(|c| c.all(t as u32) > 0)
+    }
+
+    fn index_accepting(&self, topo: &Topology) -> HashMap<(u32, u32), Vec<u32>> {
+        let mut index: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+        for (l, sides) in self.accepted.iter().enumerate() {
+            for (j, topics) in sides.iter().enumerate() {
+                let x = at(topo, l, 1 - j);
+                if side_of(topo, l, x) != 1 - j {
+                    continue; // a link from an instance to itself is crossed from side 0 only
+                }
+                for t in topics {
+                    index.entry((x.0, *t)).or_default().push(l as u32);
+                }
+            }
+        }
+        for links in index.values_mut() {
+            links.sort_unstable();
+            links.dedup();
+        }
+        index
+    }
+
+    /// The leaf links at `x` that a request for topic `t` may cross (far side advertised `t`, ascending),
+    /// when `x` fans out; `None` otherwise (its single link is checked directly).
+    pub(crate) fn links_accepting(&self, x: InstanceId, t: usize) -> Option<&[u32]> {
+        if !self.fan_out[x.0 as usize] {
+            return None;
+        }
+        Some(self.accepting.get(&(x.0, t as u32)).map_or(&[], Vec::as_slice))
     }
 
     /// Whether side `k` of link `l` advertised topic `t` and the other side accepted it.
@@ -339,13 +372,17 @@ impl State {
             sub_mask: Vec::new(),
             sent: Vec::new(),
             accepted: Vec::new(),
+            accepting: HashMap::new(),
             counts: HashMap::new(),
             groups: Groups::default(),
         };
         let mut cache: HashMap<Vec<String>, Arc<Vec<u32>>> = HashMap::new();
+        let t = crate::timings::phase("sim-setup");
         st.pub_mask = (0..n).map(|l| [0, 1].map(|k| st.mask(&st.ends[l][k], false, &mut cache))).collect();
         st.sub_mask = (0..n).map(|l| [0, 1].map(|k| st.mask(&st.ends[l][k], true, &mut cache))).collect();
         st.local = (0..n).map(|l| [0, 1].map(|k| st.local_topics(model, topo, l, k))).collect();
+        drop(t);
+        let t = crate::timings::phase("sim-fixpoint");
         loop {
             st.propagate(model, topo);
             let flaps = st.find_flaps(model, topo);
@@ -370,6 +407,9 @@ impl State {
                     .collect()
             })
             .collect();
+        st.accepting = st.index_accepting(topo);
+        drop(t);
+        let _t = crate::timings::phase("sim-groups");
         st.groups = groups::build(model, topo, &st.ends, &st.up);
         st
     }

@@ -44,6 +44,7 @@ impl<'a> Simulator<'a> {
         let state = match cache.iter().find(|(v, _)| *v == version) {
             Some((_, st)) => st.clone(),
             None => {
+                let _t = crate::timings::phase("simulator");
                 let st = Arc::new(State::compute(model, topo, version));
                 cache.push((version, st.clone()));
                 st
@@ -129,7 +130,15 @@ impl<'a> Simulator<'a> {
             }
             let subject = t.subject();
             let ti = idx(&t);
-            for (l, _) in self.topo.leaf_links_of(x) {
+            // A hub's links are many: only those whose far side wants the topic are looked at (the
+            // same links, in the same order, as the full scan below would pass).
+            let indexed = ti.and_then(|i| self.links_accepting(x, i));
+            let links: Box<dyn Iterator<Item = usize>> = match (ti, indexed) {
+                (None, _) => Box::new(std::iter::empty()),
+                (Some(_), Some(ls)) => Box::new(ls.iter().map(|l| *l as usize)),
+                (Some(_), None) => Box::new(self.topo.leaf_links_of(x).map(|(l, _)| l)),
+            };
+            for l in links {
                 if !self.up[l] || via == Via::Leaf(l) {
                     continue;
                 }

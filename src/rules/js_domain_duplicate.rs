@@ -5,7 +5,7 @@ use crate::jetstream::map::entry_accounts;
 use crate::jetstream::Outcome;
 use crate::model::ServerId;
 use crate::rules::Context;
-use crate::topology::spans;
+use crate::topology::{spans, InstanceId};
 use std::collections::{BTreeMap, BTreeSet};
 
 crate::declare_rule! {
@@ -50,20 +50,26 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     // (domain, servers answering together) -> (their labels, an entry point that sees them); keyed by id,
     // as unrelated deployments of one scan may repeat labels.
     let mut dups: BTreeMap<(String, BTreeSet<ServerId>), (Vec<String>, String)> = BTreeMap::new();
-    for (domain, groups) in groups_by_domain.iter().filter(|(_, g)| g.len() > 1) {
-        let _ = groups;
-        // A request from a server with a single connection reaches what its neighbour reaches:
-        // only servers joining two or more connections can see two JetStreams (keeps fleets fast).
-        for inst in
-            topo.instances.iter().filter(|i| topo.leaf_links_of(i.id).count() + topo.route_peers(i.id).len() >= 2)
-        {
+    // A request from a server with a single connection reaches what its neighbour reaches: only
+    // servers joining two or more connections can see two JetStreams (keeps fleets fast). Found once,
+    // with the accounts a request can come from there.
+    let junctions: Vec<(InstanceId, BTreeSet<String>)> = topo
+        .instances
+        .iter()
+        .filter(|i| topo.leaf_links_of(i.id).take(2).count() + topo.route_peers(i.id).len() >= 2)
+        .map(|inst| {
             let mut accounts: BTreeSet<String> = entry_accounts(model.server(inst.server)).into_iter().collect();
             for (l, _) in topo.leaf_links_of(inst.id) {
                 let k = usize::from(topo.leaf_links[l].from != inst.id);
                 accounts.extend(sim.ends[l][k].account.clone());
             }
+            (inst.id, accounts)
+        })
+        .collect();
+    for (domain, _) in groups_by_domain.iter().filter(|(_, g)| g.len() > 1) {
+        for (at, accounts) in &junctions {
             for acc in accounts {
-                let r = sim.resolve(inst.id, &acc, Some(domain));
+                let r = sim.resolve(*at, acc, Some(domain));
                 if r.outcome != Outcome::Duplicate
                     || r.racy
                     || r.responders.iter().any(|x| x.domain.as_deref() != Some(domain))
@@ -73,7 +79,8 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let servers = r.responder_servers();
                 let ids: BTreeSet<ServerId> =
                     r.responders.iter().flat_map(|x| x.instances.iter().map(|i| topo.instance(*i).server)).collect();
-                dups.entry((domain.clone(), ids)).or_insert((servers, format!("{} ({acc})", inst.label)));
+                let label = &topo.instance(*at).label;
+                dups.entry((domain.clone(), ids)).or_insert((servers, format!("{label} ({acc})")));
             }
         }
     }

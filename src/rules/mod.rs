@@ -239,6 +239,7 @@ pub fn run(cx: &Context) -> Vec<Diagnostic> {
             if !cx.settings.rule_enabled(rule.meta.name) {
                 return out;
             }
+            let _t = (rule.check.is_some() || !cx.configs.is_empty()).then(|| crate::timings::phase(rule.meta.name));
             if let Some(check) = rule.check {
                 check(cx, &mut out);
             }
