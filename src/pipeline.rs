@@ -162,7 +162,8 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
             c.diagnostics = own;
         }
     }
-    plain.sort_by_cached_key(|c| db.get(c.lowered.file).display.clone());
+    let ranks = db.display_ranks();
+    plain.sort_by_key(|c| ranks[c.lowered.file.0 as usize]);
     // Per-config rule findings of include fragments are dropped: a fragment is checked in the
     // context of the config that includes it.
     let fragments = crate::rules::Fragments::new(&db, plain.iter().flat_map(|c| c.lowered.includes.iter().copied()));

@@ -154,6 +154,24 @@ impl SourceDb {
         resolved
     }
 
+    /// Each file's position in display-path order (files with equal display paths share one), so
+    /// that sorting by display path compares integers. Files are mostly registered in path order, so
+    /// the sort behind it is nearly linear.
+    pub fn display_ranks(&self) -> Vec<u32> {
+        let files = self.files.read().expect("source db poisoned");
+        let mut order: Vec<u32> = (0..files.len() as u32).collect();
+        order.sort_by(|a, b| files[*a as usize].display.cmp(&files[*b as usize].display));
+        let mut ranks = vec![0u32; files.len()];
+        let mut rank = 0u32;
+        for (i, f) in order.iter().enumerate() {
+            if i > 0 && files[order[i - 1] as usize].display != files[*f as usize].display {
+                rank += 1;
+            }
+            ranks[*f as usize] = rank;
+        }
+        ranks
+    }
+
     /// Frees the memo of [`SourceDb::canonical`] (the pipeline needs no more paths resolved after
     /// parsing; later calls resolve again).
     pub fn forget_canonical(&self) {

@@ -93,28 +93,41 @@ pub fn assemble(
         standalone.into_iter().filter(|c| !fragments.contains(&c.file) && !launched_files.contains(&c.file)).collect();
     servers.extend(fold_variants(lone, db));
 
-    servers.sort_by_cached_key(|s| sort_key(db, s.span, &s.label));
+    let ranks = db.display_ranks();
+    sort_by_source(&mut servers, db, &ranks, |s| (s.span, s.label.as_str()));
     for (i, s) in servers.iter_mut().enumerate() {
         s.id = ServerId(i as u32);
     }
     model.servers = servers;
 
     let mut hosts = facts.hosts;
-    hosts.sort_by_cached_key(|h| sort_key(db, h.span, &h.label));
+    sort_by_source(&mut hosts, db, &ranks, |h| (h.span, h.label.as_str()));
     for (i, h) in hosts.iter_mut().enumerate() {
         h.id = HostId(i as u32);
     }
     model.hosts = hosts;
     let mut wadms = facts.wadms;
-    wadms.sort_by_cached_key(|w| sort_key(db, w.span, &w.label));
+    sort_by_source(&mut wadms, db, &ranks, |w| (w.span, w.label.as_str()));
     model.wadms = wadms;
     link_sidecars(&mut model);
     model
 }
 
-fn sort_key(db: &SourceDb, span: Span, label: &str) -> (String, u32, String) {
-    let real = db.real_span(span);
-    (db.get(real.file).display.clone(), real.start, label.to_string())
+/// Sorts by where each item is declared (display path of the real file, offset), then label; stable.
+/// `ranks` is [`SourceDb::display_ranks`]: integer keys, and the items (a `Server` is 1 KB) are moved
+/// once instead of being swapped by the sort.
+fn sort_by_source<T>(items: &mut Vec<T>, db: &SourceDb, ranks: &[u32], at: impl Fn(&T) -> (Span, &str)) {
+    let mut keys: Vec<(u32, u32, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let real = db.real_span(at(x).0);
+            (ranks[real.file.0 as usize], real.start, i)
+        })
+        .collect();
+    keys.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| at(&items[a.2]).1.cmp(at(&items[b.2]).1)));
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(keys.iter().map(|k| slots[k.2].take().expect("each index once")));
 }
 
 /// Hosts whose ctl endpoint is their pod's own sidecar (same locality, loopback) get `sidecar` set.
