@@ -189,8 +189,12 @@ fn line_based(text: &str, out: &mut Vec<Range<usize>>) {
                 push_value(text, out, start + m.start()..start + m.end());
             }
         }
-        pending_flag = line.contains("--") && FLAG_ITEM.is_match(line);
-        if contains_ignore_case(line, "name") && ENV_NAME_LINE.is_match(line) {
+        // Both patterns start at the line's first non-blank: `- --pass` / `- name: X_PASSWORD`, `name: ...`.
+        let lead = line.trim_start();
+        let item = lead.starts_with('-');
+        pending_flag = item && lead.contains("--") && FLAG_ITEM.is_match(line);
+        let named = item || lead.get(..4).is_some_and(|w| w.eq_ignore_ascii_case("name"));
+        if named && ENV_NAME_LINE.is_match(line) {
             pending_value_lines = 2;
         }
         if k8s_secret {
@@ -207,11 +211,6 @@ fn line_based(text: &str, out: &mut Vec<Range<usize>>) {
             }
         }
     }
-}
-
-/// True when `haystack` contains the ASCII `needle` in any letter case.
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// `text` with every secret byte replaced by `*` (same length, so spans still line up), and the secrets found.
