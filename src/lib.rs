@@ -13,6 +13,7 @@ pub mod deploy;
 pub mod diagnostic;
 pub mod discover;
 pub mod jetstream;
+pub mod memory;
 pub mod model;
 pub mod nats;
 pub mod pipeline;

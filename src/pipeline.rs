@@ -50,6 +50,9 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
     let t = crate::timings::phase("discover");
     let found = discover::discover_excluding(&paths, &db, &settings.exclude);
     drop(t);
+    if found.files.len() >= crate::memory::LARGE_RUN_FILES {
+        crate::memory::economize();
+    }
     let mut diagnostics = found.diagnostics;
 
     let t = crate::timings::phase("deploy");

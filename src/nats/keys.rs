@@ -237,7 +237,11 @@ impl Block {
         }
         let found = match self.key_match {
             KeyMatch::Exact => self.keys.binary_search_by(|k| k.name.cmp(key)).ok(),
-            KeyMatch::CaseInsensitive => self.keys.iter().position(|k| k.name.eq_ignore_ascii_case(key)),
+            // Spellings are lower case, sorted and unique (a test checks it): binary search by the
+            // lower-cased key finds the one `eq_ignore_ascii_case` would.
+            KeyMatch::CaseInsensitive => {
+                self.keys.binary_search_by(|k| k.name.bytes().cmp(key.bytes().map(|b| b.to_ascii_lowercase()))).ok()
+            }
         };
         found.map(|i| &self.keys[i])
     }
@@ -281,11 +285,27 @@ pub fn top() -> &'static Block {
 /// (case-insensitively unless the block is exact). When several spellings are present nats-server's
 /// choice depends on Go map order; the last one written is returned.
 pub fn entry<'m>(map: &'m Map, block: &Block, canonical: &str) -> Option<&'m Entry> {
-    let names = block.spellings(canonical);
+    let names = spellings_of(block, canonical);
     map.entries.iter().rev().find(|e| match block.key_match {
         KeyMatch::Exact => names.contains(&e.key.as_str()),
         KeyMatch::CaseInsensitive => names.iter().any(|n| n.eq_ignore_ascii_case(&e.key)),
     })
+}
+
+/// [`Block::spellings`], computed once per block and canonical name (lowering a server asks for
+/// about thirty keys; the top level has 150).
+fn spellings_of(block: &Block, canonical: &str) -> &'static [&'static str] {
+    type Table = std::collections::HashMap<&'static str, std::collections::HashMap<&'static str, Vec<&'static str>>>;
+    static TABLE: once_cell::sync::Lazy<Table> = once_cell::sync::Lazy::new(|| {
+        BLOCKS
+            .iter()
+            .map(|b| {
+                let names = b.keys.iter().flat_map(|k| [k.name, k.canonical]);
+                (b.path, names.map(|n| (n, b.spellings(n))).collect())
+            })
+            .collect()
+    });
+    TABLE.get(block.path).and_then(|m| m.get(canonical)).map_or(&[], Vec::as_slice)
 }
 
 /// Value of [`entry`].
@@ -365,6 +385,43 @@ fn block_of(path: &str) -> Option<&'static Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The spellings cache answers what [`Block::spellings`] does, for every block (paths are unique).
+    #[test]
+    fn cached_spellings_match() {
+        let mut paths: Vec<&str> = BLOCKS.iter().map(|b| b.path).collect();
+        paths.sort();
+        paths.dedup();
+        assert_eq!(paths.len(), BLOCKS.len(), "block paths are unique");
+        for b in BLOCKS {
+            for k in b.keys {
+                for n in [k.name, k.canonical, "no_such_key"] {
+                    assert_eq!(spellings_of(b, n), b.spellings(n).as_slice(), "{} {n}", b.path);
+                }
+            }
+            for k in b.keys.iter().filter(|_| b.unknown != UnknownPolicy::FreeForm) {
+                let upper = k.name.to_ascii_uppercase();
+                let linear = b.keys.iter().position(|x| match b.key_match {
+                    KeyMatch::Exact => x.name == upper,
+                    KeyMatch::CaseInsensitive => x.name.eq_ignore_ascii_case(&upper),
+                });
+                assert_eq!(b.lookup(&upper).map(|x| x.name), linear.map(|i| b.keys[i].name), "{} {upper}", b.path);
+            }
+        }
+    }
+
+    /// [`Block::lookup`] binary-searches case-insensitive blocks by lower-cased key: their spellings
+    /// must be lower case, sorted and unique.
+    #[test]
+    fn case_insensitive_blocks_are_sorted_lower_case_and_unique() {
+        for b in
+            BLOCKS.iter().filter(|b| b.key_match == KeyMatch::CaseInsensitive && b.unknown != UnknownPolicy::FreeForm)
+        {
+            let names: Vec<&str> = b.keys.iter().map(|k| k.name).collect();
+            assert!(names.iter().all(|n| !n.bytes().any(|c| c.is_ascii_uppercase())), "{}: {names:?}", b.path);
+            assert!(names.windows(2).all(|w| w[0] < w[1]), "{}: {names:?}", b.path);
+        }
+    }
 
     fn each_ty(t: &Ty, f: &mut dyn FnMut(&Ty)) {
         f(t);
