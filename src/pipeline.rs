@@ -142,11 +142,8 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
             let env = &facts.launches[*li].env;
             let opts = ParseOptions { env: Environment::Fixed(Arc::new(env.clone())), ..opts_for(fid).clone() };
             let parsed = parse_config(&db, *fid, &opts);
-            let own = Launched {
-                server: lower(&parsed, &db),
-                includes: parsed.includes,
-                diagnostics: Some(parsed.diagnostics),
-            };
+            let own =
+                Launched { server: lower(&parsed, &db), includes: parsed.includes, diagnostics: parsed.diagnostics };
             (*li, own)
         })
         .collect();
@@ -159,10 +156,8 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
         *e = (*e).min(*li);
     }
     for c in plain.iter_mut() {
-        let own =
-            first_launch.get(&c.lowered.file).and_then(|li| launched.get_mut(li)).and_then(|l| l.diagnostics.take());
-        if let Some(own) = own {
-            c.diagnostics = own;
+        if let Some(own) = first_launch.get(&c.lowered.file).and_then(|li| launched.get_mut(li)) {
+            c.diagnostics = std::mem::take(&mut own.diagnostics);
         }
     }
     let ranks = db.display_ranks();
@@ -170,7 +165,6 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
     // Per-config rule findings of include fragments are dropped: a fragment is checked in the
     // context of the config that includes it.
     let fragments = crate::rules::Fragments::new(&db, plain.iter().flat_map(|c| c.lowered.includes.iter().copied()));
-    db.forget_canonical();
     let mut standalone = Vec::with_capacity(plain.len());
     let mut config_findings = Vec::new();
     for c in plain {
@@ -180,6 +174,8 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
         }
         standalone.push(c.lowered);
     }
+    // Every canonical path the run needs is known now (`fragments.contains` used the memo).
+    db.forget_canonical();
     drop(t);
     let (redactor, (model, topology)) = rayon::join(
         || {

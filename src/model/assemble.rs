@@ -31,8 +31,9 @@ pub struct Launched {
     pub server: Server,
     /// Files the config read through `include` (fragments, not servers of their own).
     pub includes: Vec<FileId>,
-    /// The findings of a parse with the launch's own environment (`None`: it reused the plain parse).
-    pub diagnostics: Option<Vec<crate::diagnostic::Diagnostic>>,
+    /// The findings of the parse with the launch's environment (taken by the pipeline for the
+    /// config's first launch).
+    pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
 }
 
 /// A config file parsed on its own (no launch environment), lowered.
