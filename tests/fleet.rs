@@ -18,15 +18,19 @@ fn generate(dir: &Path, servers: usize, seed: u64) {
     fleetgen::generate(&fleetgen::Args { servers, out: dir.to_path_buf(), seed }).expect("fleetgen");
 }
 
-fn findings(dir: &Path) -> Vec<Key> {
+/// `latticelint check --format json` of `dir`.
+fn check_json(dir: &Path) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_latticelint"))
         .args(["check", "--format", "json", "--fail-on", "never"])
         .arg(dir)
         .output()
         .expect("run latticelint");
     assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("json output");
-    doc["findings"]
+    serde_json::from_slice(&out.stdout).expect("json output")
+}
+
+fn findings(dir: &Path) -> Vec<Key> {
+    check_json(dir)["findings"]
         .as_array()
         .expect("findings")
         .iter()
@@ -129,12 +133,7 @@ fn help_names_a_few_domains_not_the_whole_fleet() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("fleet");
     generate(&dir, 300, 11);
-    let out = Command::new(env!("CARGO_BIN_EXE_latticelint"))
-        .args(["check", "--format", "json", "--fail-on", "never"])
-        .arg(&dir)
-        .output()
-        .expect("run latticelint");
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("json output");
+    let doc = check_json(&dir);
     let findings = doc["findings"].as_array().expect("findings");
     let unknown: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "host-js-domain-unknown").collect();
     assert!(!unknown.is_empty(), "fleetgen plants host-js-domain-unknown");
