@@ -1,2 +1,3 @@
 pub mod findings;
 pub mod load;
+pub mod require;
