@@ -197,7 +197,7 @@ fn fixture_findings(dir: &Path) -> Vec<(PathBuf, Vec<F>)> {
     };
     let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
     paths.sort();
-    paths.into_iter().map(|p| (p.clone(), lint_paths(&[p.clone()], target_of(&p)))).collect()
+    paths.into_iter().map(|p| (p.clone(), lint_paths(std::slice::from_ref(&p), target_of(&p)))).collect()
 }
 
 /// `fixtures/rules/<rule>/ok/*` get no finding of the rule; `err/*` get exactly the findings
@@ -279,7 +279,7 @@ fn fixtures_agree_with(label: &str, bin: &Path, version: NatsVersion) {
                     continue;
                 };
                 // Findings were computed for the file's own target; lint again for this one.
-                let fs = if target_of(&p) == version { own } else { lint_paths(&[p.clone()], version) };
+                let fs = if target_of(&p) == version { own } else { lint_paths(std::slice::from_ref(&p), version) };
                 check_claim(&p, label, bin, claim, &fs);
                 compared += 1;
             }
