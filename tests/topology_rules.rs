@@ -1,13 +1,14 @@
 //! Each topology rule fires on its `err*` fixtures, on the line to change, and stays silent on
-//! its `ok` fixture (fixtures/rules/<rule-name>/{ok,err}/*.conf).
+//! its `ok` fixture (fixtures/rules/<rule-name>/{ok,err}/*.conf). Each fixture folder is linted
+//! through `pipeline::lint` with only the rule selected.
 
 mod support;
 
 use latticelint::diagnostic::{Diagnostic, Severity};
-use latticelint::rules::{find, Context};
+use latticelint::pipeline;
 use latticelint::settings::Settings;
-use latticelint::topology::Topology;
 use std::path::Path;
+use support::tree::{files_with_extension, fixture, line_of};
 
 const RULES: &[&str] = &[
     "cluster-domain-mismatch",
@@ -39,29 +40,22 @@ fn expected_line(rule: &str) -> &'static str {
     }
 }
 
-/// The rule's findings on a fixture folder, each with the text of the line it points at.
+/// The rule's findings on a fixture folder (the run selects only `rule`), each with the text of
+/// the line it points at.
 fn run_rule(rule: &str, dir: &Path) -> Vec<(Diagnostic, String)> {
-    let loaded = support::load::load_dir(dir);
-    let model = &loaded.model;
-    assert!(!model.servers.is_empty(), "no configs in {}", dir.display());
-    let topology = Topology::from_model(model);
-    let settings = Settings::default();
-    let cx = Context::new(&loaded.db, &loaded.configs, model, &topology, &settings);
-    let r = find(rule).unwrap_or_else(|| panic!("rule {rule} is not registered"));
-    let mut out = Vec::new();
-    (r.check.expect("topology rules have a check"))(&cx, &mut out);
-    out.retain(|d| d.rule == rule);
-    out.into_iter()
-        .map(|d| {
-            let line = support::load::line_of(&loaded.db, d.span);
-            (d, line)
-        })
-        .collect()
+    assert!(!files_with_extension(dir, "conf").is_empty(), "no configs in {}", dir.display());
+    let settings = Settings { select: Some(vec![rule.to_string()]), ..Settings::default() };
+    let out = pipeline::lint(&[dir.to_path_buf()], &settings);
+    assert!(!out.model.servers.is_empty(), "no servers in {}", dir.display());
+    let mut found: Vec<(Diagnostic, String)> =
+        out.diagnostics.iter().filter(|d| d.rule == rule).map(|d| (d.clone(), line_of(&out, d.span))).collect();
+    found.sort_by_key(|(d, _)| d.span);
+    found
 }
 
 #[test]
 fn every_rule_fires_on_err_and_not_on_ok() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let root = fixture("rules");
     for rule in RULES {
         let dir = root.join(rule);
         let mut cases: Vec<_> = std::fs::read_dir(&dir)
@@ -104,7 +98,7 @@ fn every_rule_fires_on_err_and_not_on_ok() {
 
 #[test]
 fn shadowed_chain_is_an_error_on_the_reusing_server() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/js-domain-shadowed/err-chain");
+    let dir = fixture("rules/js-domain-shadowed/err-chain");
     let found = run_rule("js-domain-shadowed", &dir);
     assert_eq!(found.len(), 1, "{found:?}");
     let (d, line) = &found[0];
@@ -117,7 +111,7 @@ fn shadowed_chain_is_an_error_on_the_reusing_server() {
 /// The message names the odd member's domain (or its lack) first, in plain English.
 #[test]
 fn cluster_domain_mismatch_message_reads() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/cluster-domain-mismatch/err");
+    let dir = fixture("rules/cluster-domain-mismatch/err");
     let found = run_rule("cluster-domain-mismatch", &dir);
     let msgs: Vec<&str> = found.iter().map(|(d, _)| d.message.as_str()).collect();
     assert_eq!(msgs.len(), 1, "{msgs:?}");

@@ -1,29 +1,56 @@
 //! The simulator against every observation of the truth topologies
-//! (/work/shared/truth/topologies/*/expected.json, real nats-server 2.9.10 and 2.15.1).
+//! (`truth/topologies/*/expected.json` of the shared data, real nats-server 2.9.10 and 2.15.1).
+//! Each topology's configs (the `conf` files its `topology.json` launched) are linted through
+//! `pipeline::lint` for the observed release, and the simulator runs on the run's model and topology.
 
 mod support;
 
 use latticelint::jetstream::{Outcome, Resolution, Simulator};
 use latticelint::model::Model;
+use latticelint::pipeline;
+use latticelint::settings::Settings;
 use latticelint::topology::Topology;
 use latticelint::version::NatsVersion;
 use serde_json::Value as J;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-const TRUTH: &str = "/work/shared/truth/topologies";
+/// Topologies in the truth (`TOPOLOGIES.md` of the shared data lists them).
+const TOPOLOGIES: usize = 31;
+/// User-account observations of `$JS.API.INFO` / `$JS.<domain>.API.INFO` over both releases.
+const OBSERVATIONS: usize = 408;
 
-fn topo_dirs() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = match std::fs::read_dir(TRUTH) {
-        Ok(rd) => rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.join("expected.json").exists()).collect(),
-        Err(_) => Vec::new(),
-    };
-    v.sort();
-    v
+fn read_json(path: &Path) -> J {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn load_model(dir: &Path) -> Model {
-    support::load::load_dir(dir).model
+/// Every topology folder of the truth, sorted.
+fn topology_dirs(truth: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(truth)
+        .unwrap_or_else(|e| panic!("{}: {e}", truth.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for d in &dirs {
+        assert!(d.join("expected.json").is_file(), "{}: no expected.json", d.display());
+        assert!(d.join("topology.json").is_file(), "{}: no topology.json", d.display());
+    }
+    dirs
+}
+
+/// The config files the topology's servers ran with (`servers.<name>.conf` of `topology.json`).
+fn launched_configs(dir: &Path, topology: &J) -> Vec<PathBuf> {
+    let servers = topology["servers"].as_object().unwrap_or_else(|| panic!("{}: no servers", dir.display()));
+    let mut confs: Vec<PathBuf> = servers
+        .values()
+        .map(|s| dir.join(s["conf"].as_str().unwrap_or_else(|| panic!("{}: a server without conf", dir.display()))))
+        .collect();
+    confs.sort();
+    confs.dedup();
+    confs
 }
 
 /// The account a probe client logs into on `server`.
@@ -96,35 +123,39 @@ fn compare(model: &Model, topo: &Topology, res: &Resolution, observed: &str, rac
 
 #[test]
 fn simulator_reproduces_truth_topologies() {
-    let dirs = topo_dirs();
-    if dirs.is_empty() {
-        eprintln!("truth topologies not available; skipping");
-        return;
-    }
-    assert!(dirs.len() >= 31, "expected 31 truth topologies, found {}", dirs.len());
+    let truth = require!(support::require::shared("truth/topologies"));
+    let dirs = topology_dirs(&truth);
+    assert_eq!(dirs.len(), TOPOLOGIES, "truth topologies in {}", truth.display());
     let (mut total, mut matched) = (0usize, 0usize);
     let mut failures = Vec::new();
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let expected: J = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
-        let topo_json: J = serde_json::from_str(&std::fs::read_to_string(dir.join("topology.json")).unwrap()).unwrap();
+        let expected = read_json(&dir.join("expected.json"));
+        let topo_json = read_json(&dir.join("topology.json"));
         let notes = expected["notes"].as_str().unwrap_or("");
         let racy = notes.contains("NONDETERMINISTIC") || notes.contains("race");
-        let model = load_model(dir);
-        let topo = Topology::from_model(&model);
-        for (ver, obs) in expected["observed"].as_object().unwrap() {
-            let version: NatsVersion = ver.parse().unwrap();
-            let sim = Simulator::new(&model, &topo, version);
+        let configs = launched_configs(dir, &topo_json);
+        let observed = expected["observed"].as_object().unwrap_or_else(|| panic!("{name}: no observations"));
+        let before = total;
+        for (ver, obs) in observed {
+            let version: NatsVersion = ver.parse().unwrap_or_else(|e| panic!("{name}: version {ver}: {e:?}"));
+            let out = pipeline::lint(&configs, &Settings { nats_version: version, ..Settings::default() });
+            let (model, topo) = (&out.model, &out.topology);
+            assert_eq!(model.servers.len(), configs.len(), "{name} {ver}: one server per config");
+            let sim = Simulator::new(model, topo, version);
             for (probe, subjects) in obs["summary"].as_object().unwrap() {
                 let (server, user) = match probe.split_once('@') {
                     Some((s, _)) => (s.to_string(), topo_json["clients"][probe]["user"].as_str().map(str::to_string)),
                     None => (probe.clone(), topo_json["user"].as_str().map(str::to_string)),
                 };
-                let Some(account) = client_account(&model, &server, user.as_deref()) else {
+                let Some(from) = model.servers.iter().find(|s| s.label == server).map(|s| s.id) else {
+                    failures.push(format!("{name} {ver} {probe}: no server `{server}` in the model"));
+                    continue;
+                };
+                let Some(account) = client_account(model, &server, user.as_deref()) else {
                     failures.push(format!("{name} {ver} {probe}: no account for the probe user"));
                     continue;
                 };
-                let from = model.servers.iter().find(|s| s.label == server).unwrap().id;
                 let sys =
                     model.server(from).system_account.as_ref().map(|a| a.value.as_str()) == Some(account.as_str());
                 if sys {
@@ -137,10 +168,9 @@ fn simulator_reproduces_truth_topologies() {
                         None if subject == "$JS.API.INFO" => None,
                         None => continue, // STREAM.NAMES extras: store contents, not routing
                     };
-                    let domain = if subject == "$JS.API.INFO" { None } else { domain };
                     let res = sim.resolve_server(from, &account, domain.as_deref());
                     total += 1;
-                    match compare(&model, &topo, &res, observed.as_str().unwrap(), racy) {
+                    match compare(model, topo, &res, observed.as_str().unwrap(), racy) {
                         None => matched += 1,
                         Some(why) => failures.push(format!(
                             "{name} {ver} {probe} {subject}: observed {observed} but {why}; {}",
@@ -150,8 +180,9 @@ fn simulator_reproduces_truth_topologies() {
                 }
             }
         }
+        assert!(total > before, "{name}: no observation compared");
     }
-    eprintln!("simulator matched {matched} of {total} observations");
+    eprintln!("simulator matched {matched} of {total} observations in {} topologies", dirs.len());
     assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
-    assert!(total > 200, "too few observations compared: {total}");
+    assert_eq!(total, OBSERVATIONS, "observations compared");
 }

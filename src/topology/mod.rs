@@ -226,11 +226,6 @@ impl Topology {
         Topology::with_index(model, resolve::Index::with_sources(model, db))
     }
 
-    /// Builds the topology without source paths (names defined twice resolve in model order).
-    pub fn from_model(model: &Model) -> Topology {
-        Topology::with_index(model, resolve::Index::new(model))
-    }
-
     fn with_index(model: &Model, index: resolve::Index) -> Topology {
         let mut t = Topology::default();
         for s in &model.servers {

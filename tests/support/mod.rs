@@ -1,3 +1,3 @@
 pub mod findings;
-pub mod load;
 pub mod require;
+pub mod tree;
