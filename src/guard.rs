@@ -45,7 +45,7 @@ fn install_hook() {
 }
 
 /// Runs `step` for `file`; a panic in it becomes an `internal-error` finding at the start of `file`.
-pub fn per_file<T>(db: &SourceDb, file: FileId, step: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+pub fn per_file<T>(db: &SourceDb, file: FileId, step: impl FnOnce() -> T) -> Result<T, Box<Diagnostic>> {
     install_hook();
     let was_guarded = GUARDED.with(|g| g.replace(true));
     let result = panic::catch_unwind(AssertUnwindSafe(|| {
@@ -55,7 +55,7 @@ pub fn per_file<T>(db: &SourceDb, file: FileId, step: impl FnOnce() -> T) -> Res
     GUARDED.with(|g| g.set(was_guarded));
     result.map_err(|payload| {
         let location = LOCATION.with(|l| l.borrow_mut().take());
-        finding(file, &panic_message(payload.as_ref()), location.as_deref())
+        Box::new(finding(file, &panic_message(payload.as_ref()), location.as_deref()))
     })
 }
 

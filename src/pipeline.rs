@@ -64,7 +64,7 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
         .filter(|f| f.kind != FileKind::NatsConfig)
         .map(|f| {
             crate::guard::per_file(&db, f.file, || crate::deploy::read(&cx, f.file, &f.path, f.kind))
-                .unwrap_or_else(|failed| DeployFacts { diagnostics: vec![failed], ..DeployFacts::default() })
+                .unwrap_or_else(|failed| DeployFacts { diagnostics: vec![*failed], ..DeployFacts::default() })
         })
         .collect();
     let mut facts = DeployFacts::merge(per_file);
@@ -137,7 +137,7 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
             })
             .unwrap_or_else(|failed| PlainParse {
                 lowered: Lowered { file: *f, server: lower_failed(&db, *f), includes: Vec::new() },
-                diagnostics: vec![failed],
+                diagnostics: vec![*failed],
                 findings: Vec::new(),
             })
         })
@@ -158,7 +158,7 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
             .unwrap_or_else(|failed| Launched {
                 server: lower_failed(&db, *fid),
                 includes: Vec::new(),
-                diagnostics: vec![failed],
+                diagnostics: vec![*failed],
             });
             (*li, own)
         })
