@@ -11,17 +11,19 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 /// Locked, buffered stdout that turns `BrokenPipe` into "stop writing, quietly".
-pub struct Stdout {
-    inner: BufWriter<io::StdoutLock<'static>>,
-    /// The reader went away: every later write is dropped.
-    closed: bool,
-    /// The first other write error; later writes are dropped.
+pub type Stdout = QuietPipe<io::StdoutLock<'static>>;
+
+/// A buffered writer that stops quietly when its reader goes away ([`Stdout`] is the one used).
+pub struct QuietPipe<W: Write> {
+    /// `None` once writing stopped (the reader went away, or another error): later writes are dropped.
+    inner: Option<BufWriter<W>>,
+    /// The first write error other than a closed pipe.
     error: Option<io::Error>,
 }
 
 /// Stdout, locked for the life of the writer (one command writes it from one thread).
 pub fn stdout() -> Stdout {
-    Stdout { inner: BufWriter::with_capacity(64 * 1024, io::stdout().lock()), closed: false, error: None }
+    QuietPipe::new(io::stdout().lock())
 }
 
 /// True when stdout is a terminal (for the default format and colour).
@@ -36,10 +38,13 @@ pub fn write_stdout(text: &str) -> io::Result<()> {
     out.finish()
 }
 
-impl Stdout {
+impl<W: Write> QuietPipe<W> {
+    pub fn new(writer: W) -> Self {
+        QuietPipe { inner: Some(BufWriter::with_capacity(64 * 1024, writer)), error: None }
+    }
+
     /// Flushes; the first write error other than a closed pipe, if any.
     pub fn finish(mut self) -> io::Result<()> {
-        // (Dropping it would flush too, ignoring errors: a closed writer's buffer is dropped that way.)
         let _ = self.flush();
         match self.error.take() {
             Some(e) => Err(e),
@@ -47,38 +52,33 @@ impl Stdout {
         }
     }
 
-    /// Keeps `e` (a closed pipe only closes the writer); the error to return to the caller.
+    /// Stops writing (unwritten bytes are dropped, not flushed again) and keeps `e` unless it is a
+    /// closed pipe; the error to return to the caller.
     fn failed(&mut self, e: io::Error) -> io::Result<()> {
+        if let Some(w) = self.inner.take() {
+            let _ = w.into_parts();
+        }
         if e.kind() == io::ErrorKind::BrokenPipe {
-            self.closed = true;
             return Ok(());
         }
         let returned = io::Error::new(e.kind(), e.to_string());
         self.error.get_or_insert(e);
         Err(returned)
     }
-
-    fn stopped(&self) -> bool {
-        self.closed || self.error.is_some()
-    }
 }
 
-impl Write for Stdout {
+impl<W: Write> Write for QuietPipe<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.stopped() {
-            return Ok(buf.len());
-        }
-        match self.inner.write(buf) {
+        let Some(w) = self.inner.as_mut() else { return Ok(buf.len()) };
+        match w.write(buf) {
             Ok(n) => Ok(n),
             Err(e) => self.failed(e).map(|()| buf.len()),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if self.stopped() {
-            return Ok(());
-        }
-        match self.inner.flush() {
+        let Some(w) = self.inner.as_mut() else { return Ok(()) };
+        match w.flush() {
             Ok(()) => Ok(()),
             Err(e) => self.failed(e),
         }
@@ -109,3 +109,60 @@ macro_rules! stderr_line {
     };
 }
 pub(crate) use stderr_line;
+
+#[cfg(test)]
+mod tests {
+    use super::QuietPipe;
+    use std::io::{self, Write};
+
+    /// Accepts `room` bytes, then fails every write with `kind`.
+    struct Failing {
+        room: usize,
+        kind: io::ErrorKind,
+        written: Vec<u8>,
+        attempts: usize,
+    }
+
+    impl Write for &mut Failing {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.attempts += 1;
+            if self.room == 0 {
+                return Err(self.kind.into());
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            self.written.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn write_lines(kind: io::ErrorKind) -> (io::Result<()>, Failing) {
+        let mut sink = Failing { room: 10, kind, written: Vec::new(), attempts: 0 };
+        let mut out = QuietPipe::new(&mut sink);
+        for i in 0..100_000 {
+            if writeln!(out, "line {i}").is_err() {
+                break;
+            }
+        }
+        let result = out.finish();
+        (result, sink)
+    }
+
+    #[test]
+    fn a_closed_pipe_stops_the_output_quietly() {
+        let (result, sink) = write_lines(io::ErrorKind::BrokenPipe);
+        assert!(result.is_ok());
+        assert_eq!(sink.written, b"line 0\nlin");
+        assert_eq!(sink.attempts, 2, "no write after the pipe closed, not even when dropped");
+    }
+
+    #[test]
+    fn other_write_errors_are_returned() {
+        let (result, sink) = write_lines(io::ErrorKind::StorageFull);
+        assert_eq!(result.map_err(|e| e.kind()), Err(io::ErrorKind::StorageFull));
+        assert_eq!(sink.attempts, 2);
+    }
+}

@@ -1,6 +1,8 @@
 //! Every subcommand through a stdout pipe that the reader closes early (`latticelint rules | head -1`):
 //! no panic, no error message, the same exit status and stderr as with a reader that reads everything.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
@@ -111,4 +113,26 @@ fn a_closed_stdout_still_writes_output_files() {
     let text = std::fs::read_to_string(&sarif).expect("the SARIF file is written");
     let doc: serde_json::Value = serde_json::from_str(&text).expect("whole SARIF document");
     assert_eq!(doc["runs"][0]["results"].as_array().map(Vec::len), Some(4), "the example's four findings");
+}
+
+/// Any other write error is one: with stdout on `/dev/full`, each command says so and exits 2.
+#[test]
+fn a_failing_stdout_is_an_error() {
+    let open_full = || std::fs::OpenOptions::new().write(true).open("/dev/full");
+    require!(open_full().map_err(|e| format!("no /dev/full to write to: {e}")));
+    let commands: [&[&str]; 6] = [
+        &["check", "fixtures/example", "-f", "json"],
+        &["rules"],
+        &["rule", "unknown-key"],
+        &["parse", "--json", "fixtures/example"],
+        &["jsmap", "fixtures/example"],
+        &["graph", "fixtures/example"],
+    ];
+    for args in commands {
+        let out = command(args).stdout(open_full().unwrap()).output().expect("run latticelint");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("error: cannot write to stdout: "), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
 }
