@@ -62,7 +62,10 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
         .files
         .par_iter()
         .filter(|f| f.kind != FileKind::NatsConfig)
-        .map(|f| crate::deploy::read(&cx, f.file, &f.path, f.kind))
+        .map(|f| {
+            crate::guard::per_file(&db, f.file, || crate::deploy::read(&cx, f.file, &f.path, f.kind))
+                .unwrap_or_else(|failed| DeployFacts { diagnostics: vec![*failed], ..DeployFacts::default() })
+        })
         .collect();
     let mut facts = DeployFacts::merge(per_file);
     let kube = std::mem::take(&mut facts.kube);
@@ -124,12 +127,19 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
         .par_iter()
         .chain(launched_only.par_iter())
         .map(|f| {
-            let parsed = parse_config(&db, *f, opts_for(f));
-            PlainParse {
-                findings: crate::rules::check_config(&parsed, &db, settings),
-                lowered: Lowered { file: *f, server: lower(&parsed, &db), includes: parsed.includes },
-                diagnostics: parsed.diagnostics,
-            }
+            crate::guard::per_file(&db, *f, || {
+                let parsed = parse_config(&db, *f, opts_for(f));
+                PlainParse {
+                    findings: crate::rules::check_config(&parsed, &db, settings),
+                    lowered: Lowered { file: *f, server: lower(&parsed, &db), includes: parsed.includes },
+                    diagnostics: parsed.diagnostics,
+                }
+            })
+            .unwrap_or_else(|failed| PlainParse {
+                lowered: Lowered { file: *f, server: lower_failed(&db, *f), includes: Vec::new() },
+                diagnostics: vec![*failed],
+                findings: Vec::new(),
+            })
         })
         .collect();
 
@@ -141,9 +151,15 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
         .map(|(li, fid)| {
             let env = &facts.launches[*li].env;
             let opts = ParseOptions { env: Environment::Fixed(Arc::new(env.clone())), ..opts_for(fid).clone() };
-            let parsed = parse_config(&db, *fid, &opts);
-            let own =
-                Launched { server: lower(&parsed, &db), includes: parsed.includes, diagnostics: parsed.diagnostics };
+            let own = crate::guard::per_file(&db, *fid, || {
+                let parsed = parse_config(&db, *fid, &opts);
+                Launched { server: lower(&parsed, &db), includes: parsed.includes, diagnostics: parsed.diagnostics }
+            })
+            .unwrap_or_else(|failed| Launched {
+                server: lower_failed(&db, *fid),
+                includes: Vec::new(),
+                diagnostics: vec![*failed],
+            });
             (*li, own)
         })
         .collect();
@@ -215,6 +231,20 @@ struct PlainParse {
 /// Parses one NATS config file already registered in `db`.
 pub fn parse_config(db: &SourceDb, file: FileId, opts: &ParseOptions) -> ParsedConfig {
     crate::nats::parse_file(db, file, opts)
+}
+
+/// The server of a config whose step panicked ([`crate::guard`]): that of an empty, failed parse,
+/// so launches of the file still have a server.
+fn lower_failed(db: &SourceDb, file: FileId) -> crate::model::Server {
+    let empty = ParsedConfig {
+        file,
+        root: Default::default(),
+        ok: false,
+        error: Some("latticelint failed on this file".into()),
+        diagnostics: Vec::new(),
+        includes: Vec::new(),
+    };
+    lower(&empty, db)
 }
 
 /// Drops exact duplicates (a file parsed for several launches reports the same finding once).

@@ -20,7 +20,7 @@ pub fn phase(name: &'static str) -> Phase {
 impl Drop for Phase {
     fn drop(&mut self) {
         if let Some(start) = self.start {
-            eprintln!(
+            crate::output::stderr_line!(
                 "phase {:<12} {:>8.1} ms  rss {:>6} MB",
                 self.name,
                 start.elapsed().as_secs_f64() * 1e3,

@@ -10,7 +10,6 @@ use crate::redact::Redactor;
 use crate::report::{self, Format, HumanOptions, Run};
 use crate::settings::Settings;
 use crate::version::NatsVersion;
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -125,7 +124,7 @@ pub fn pair_outputs(formats: &[usize], outputs: &[usize]) -> Result<Vec<(usize, 
 }
 
 fn usage_error(msg: &str) -> ExitCode {
-    eprintln!("error: {msg}");
+    crate::output::stderr_line!("error: {msg}");
     ExitCode::from(2)
 }
 
@@ -174,7 +173,7 @@ fn run_paired(args: Args, pairs: Vec<(usize, Option<usize>)>) -> ExitCode {
     let run = Run::new(db, root_dir, findings, fail_on.as_str().to_string(), exit_code);
 
     let t = crate::timings::phase("render");
-    let stdout_tty = std::io::stdout().is_terminal();
+    let stdout_tty = crate::output::stdout_is_terminal();
     let default_format = if stdout_tty { Format::Human } else { Format::Concise };
     for (fi, oi) in pairs {
         let format = args.format.get(fi).copied().unwrap_or(default_format);
@@ -186,15 +185,10 @@ fn run_paired(args: Args, pairs: Vec<(usize, Option<usize>)>) -> ExitCode {
             Some(path) => {
                 std::fs::write(path, text.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))
             }
-            None => {
-                let mut out = std::io::stdout().lock();
-                out.write_all(text.as_bytes())
-                    .and_then(|_| out.flush())
-                    .map_err(|e| format!("cannot write to stdout: {e}"))
-            }
+            None => crate::output::write_stdout(&text).map_err(|e| format!("cannot write to stdout: {e}")),
         };
         if let Err(e) = written {
-            eprintln!("error: {e}");
+            crate::output::stderr_line!("error: {e}");
             return ExitCode::from(2);
         }
     }
@@ -242,7 +236,10 @@ pub fn process(
         .into_iter()
         .partition(|d| (d.span.file.0 as usize) < total && d.related.iter().all(|r| (r.span.file.0 as usize) < total));
     for d in &invalid {
-        eprintln!("latticelint: internal: dropped a `{}` finding whose span points at no file", d.rule);
+        crate::output::stderr_line!(
+            "latticelint: internal: dropped a `{}` finding whose span points at no file",
+            d.rule
+        );
     }
     let all = crate::suppress::apply(db, settings, valid);
     all.into_iter()

@@ -4,7 +4,6 @@ use crate::jetstream::Simulator;
 use crate::settings::Settings;
 use crate::topology::render::{render, Format};
 use crate::version::NatsVersion;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,7 +25,5 @@ pub fn run(args: Args) -> ExitCode {
     let outcome = crate::pipeline::lint(&paths, &settings);
     let sim = Simulator::new(&outcome.model, &outcome.topology, settings.nats_version);
     let text = render(&sim, &outcome.diagnostics, args.format);
-    // A closed pipe (`| head`) is not an error worth a panic.
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    ExitCode::SUCCESS
+    crate::output::exit_status(crate::output::write_stdout(&text), ExitCode::SUCCESS)
 }

@@ -5,7 +5,6 @@ use crate::jetstream::map::JsMap;
 use crate::jetstream::{api_prefix, Outcome, Resolution, Simulator};
 use crate::settings::Settings;
 use crate::version::NatsVersion;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -71,7 +70,7 @@ pub fn run(args: Args) -> ExitCode {
                 out.push('\n');
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                crate::output::stderr_line!("error: {e}");
                 return ExitCode::from(2);
             }
         }
@@ -90,7 +89,5 @@ pub fn run(args: Args) -> ExitCode {
             ));
         }
     }
-    // A closed pipe (`| head`) is not an error worth a panic.
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
-    ExitCode::SUCCESS
+    crate::output::exit_status(crate::output::write_stdout(&out), ExitCode::SUCCESS)
 }

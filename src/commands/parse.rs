@@ -67,13 +67,12 @@ pub fn go_json(v: &serde_json::Value) -> String {
 
 pub fn run(args: Args) -> ExitCode {
     if args.paths.is_empty() {
-        eprintln!("latticelint parse: give at least one file or folder");
+        crate::output::stderr_line!("latticelint parse: give at least one file or folder");
         return ExitCode::from(2);
     }
     let opts = ParseOptions { version: args.nats_version, ..Default::default() };
     let db = SourceDb::new(std::env::current_dir().unwrap_or_default());
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = crate::output::stdout();
     let mut failed = false;
     for file in files(&args.paths) {
         let parsed = parse_path(&db, &file, &opts);
@@ -83,7 +82,7 @@ pub fn run(args: Args) -> ExitCode {
         } else {
             let _ = out.flush();
             for d in &parsed.diagnostics {
-                eprintln!("{:?}", crate::nats::render::report(&db, d));
+                crate::output::stderr_line!("{:?}", crate::nats::render::report(&db, d));
             }
             if parsed.ok {
                 let _ = writeln!(out, "{}: ok", db.get(parsed.file).display);
@@ -92,10 +91,6 @@ pub fn run(args: Args) -> ExitCode {
             }
         }
     }
-    let _ = out.flush();
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    let status = if failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    crate::output::exit_status(out.finish(), status)
 }

@@ -1,8 +1,10 @@
 //! `latticelint rules` and `latticelint rule NAME`.
 
+use crate::output;
 use crate::report::{docs, rule_url};
 use crate::rules::{find, RuleMeta, RULES};
 use serde_json::json;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// How `rules` and `rule` print.
@@ -46,17 +48,19 @@ pub fn list(args: ListArgs) -> ExitCode {
     match args.format {
         Format::Json => {
             let all: Vec<_> = RULES.iter().map(|r| to_json(r.meta, false)).collect();
-            println!("{}", serde_json::to_string_pretty(&all).unwrap_or_default());
+            let text = serde_json::to_string_pretty(&all).unwrap_or_default() + "\n";
+            output::exit_status(output::write_stdout(&text), ExitCode::SUCCESS)
         }
         Format::Text => {
             let width = RULES.iter().map(|r| r.meta.name.len()).max().unwrap_or(0);
+            let mut out = output::stdout();
             for r in RULES {
                 let m = r.meta;
-                println!("{:width$}  {:7}  {}", m.name, m.default_severity.as_str(), m.summary);
+                let _ = writeln!(out, "{:width$}  {:7}  {}", m.name, m.default_severity.as_str(), m.summary);
             }
+            output::exit_status(out.finish(), ExitCode::SUCCESS)
         }
     }
-    ExitCode::SUCCESS
 }
 
 /// Prints one rule's documentation.
@@ -66,12 +70,12 @@ pub fn show(args: ShowArgs) -> ExitCode {
             Err(e) => e,
             Ok(()) => format!("unknown rule `{}`", args.name),
         };
-        eprintln!("error: {hint}");
+        output::stderr_line!("error: {hint}");
         return ExitCode::from(2);
     };
-    match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&to_json(r.meta, true)).unwrap_or_default()),
-        Format::Text => print!("{}", docs::rule_page(r.meta).split_once('\n').map(|x| x.1).unwrap_or_default()),
-    }
-    ExitCode::SUCCESS
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&to_json(r.meta, true)).unwrap_or_default() + "\n",
+        Format::Text => docs::rule_page(r.meta).split_once('\n').map(|x| x.1).unwrap_or_default().to_string(),
+    };
+    output::exit_status(output::write_stdout(&text), ExitCode::SUCCESS)
 }

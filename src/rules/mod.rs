@@ -125,6 +125,7 @@ mod host_nats_unresolved;
 mod include_cycle;
 mod include_not_found;
 mod include_outside_root;
+mod internal_error;
 mod invalid_encoding;
 mod invalid_value;
 mod js_account_disabled;
@@ -158,6 +159,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &include_cycle::META, check: None, check_config: None },
     Rule { meta: &include_not_found::META, check: None, check_config: None },
     Rule { meta: &include_outside_root::META, check: None, check_config: None },
+    Rule { meta: &internal_error::META, check: None, check_config: None },
     Rule { meta: &invalid_encoding::META, check: None, check_config: None },
     Rule { meta: &invalid_value::META, check: None, check_config: Some(invalid_value::check_config) },
     Rule { meta: &js_account_disabled::META, check: Some(js_account_disabled::check), check_config: None },

@@ -5,7 +5,8 @@
 //! A missing server binary, python3 or nats-py skips a test with a printed reason, unless
 //! `LATTICELINT_LIVE_REQUIRED` is set (`scripts/test-all` sets it): then it fails.
 
-#![allow(dead_code)]
+// Test helpers print skip reasons (the `[lints]` table holds src/ to its writer).
+#![allow(dead_code, clippy::print_stdout, clippy::print_stderr)]
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
