@@ -7,7 +7,8 @@
 //! folder, and every folder a registered rule.
 //!
 //! The second test lints the `## Example` of each rule's documentation: its fenced blocks with a
-//! `title="path"` are written as files into a temporary folder, which must trigger the rule.
+//! `title="path"` are written as files into a temporary folder `deploy/` (a title may step out of it
+//! with `../`), and linting that folder with only the rule selected must trigger the rule.
 //!
 //! No case is built at run time: a non-UTF-8 file, a link outside the case folder and a dangling
 //! link (an unreadable file even for root, unlike mode 000) are committed as they are.
@@ -186,6 +187,22 @@ fn example_files(docs: &str) -> Vec<(String, String)> {
     files
 }
 
+/// Where a title puts its file, relative to the scratch folder: titles are relative to `deploy/`, the
+/// folder linted, and may reach one level up (`../shared/accounts.conf`) to show a file outside it.
+fn inside_scratch(title: &str) -> Option<PathBuf> {
+    let mut parts: Vec<&std::ffi::OsStr> = vec![std::ffi::OsStr::new("deploy")];
+    for c in Path::new(title).components() {
+        match c {
+            Component::Normal(p) => parts.push(p),
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            _ => return None,
+        }
+    }
+    (!parts.is_empty()).then(|| parts.iter().collect())
+}
+
 #[test]
 fn every_rule_documentation_example_triggers_the_rule() {
     let mut problems = Vec::new();
@@ -202,17 +219,18 @@ fn every_rule_documentation_example_triggers_the_rule() {
         let dir = tempfile::tempdir().expect("temporary folder");
         // No configuration file from the folders above the temporary one.
         std::fs::write(dir.path().join("latticelint.toml"), "").unwrap();
+        let deploy = dir.path().join("deploy");
+        std::fs::create_dir(&deploy).unwrap();
         for (title, text) in &files {
-            let rel = Path::new(title);
-            if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
-                problems.push(format!("{rule}: example title `{title}` is not a relative path"));
+            let Some(rel) = inside_scratch(title) else {
+                problems.push(format!("{rule}: example title `{title}` leaves the example's folder"));
                 continue;
-            }
+            };
             let path = dir.path().join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, text).unwrap();
         }
-        let run = check(dir.path(), rule);
+        let run = check(&deploy, rule);
         if !run.rules.iter().any(|f| f == rule) {
             let shown: Vec<&str> = files.iter().map(|(t, _)| t.as_str()).collect();
             problems.push(format!("{rule}: its example ({}) gives no finding\n{}", shown.join(", "), run.transcript));
@@ -226,4 +244,8 @@ fn example_blocks_are_read_from_the_example_section_only() {
     let docs = "## What it does\n```nats title=\"x.conf\"\nport: 1\n```\n## Example\nText.\n\
                 ```nats title=\"a/b.conf\"\nport: 2\n```\n```text\nnot a file\n```\n## How to fix\n";
     assert_eq!(example_files(docs), vec![("a/b.conf".to_string(), "port: 2\n".to_string())]);
+    assert_eq!(inside_scratch("a/b.conf"), Some(PathBuf::from("deploy/a/b.conf")));
+    assert_eq!(inside_scratch("../shared/x.conf"), Some(PathBuf::from("shared/x.conf")));
+    assert_eq!(inside_scratch("../../x.conf"), None);
+    assert_eq!(inside_scratch("/etc/x.conf"), None);
 }
