@@ -19,10 +19,20 @@ crate::declare_rule! {
     /// decision table row 25, experiment t14). Peers with another domain show up as "Server name unknown".
     ///
     /// ## Example
+    /// ```nats title="c1.conf"
+    /// server_name: c1
+    /// jetstream { domain: x }
+    /// cluster { name: C, listen: "c1:6222", routes: [nats-route://c2:6222, nats-route://c3:6222] }
+    /// ```
+    /// ```nats title="c2.conf"
+    /// server_name: c2
+    /// jetstream { domain: x }
+    /// cluster { name: C, listen: "c2:6222", routes: [nats-route://c1:6222, nats-route://c3:6222] }
+    /// ```
     /// ```nats title="c3.conf"
     /// server_name: c3
     /// jetstream { domain: y }   # c1 and c2 use domain x
-    /// cluster { name: C, listen: 0.0.0.0:6222, routes: [nats-route://c1:6222] }
+    /// cluster { name: C, listen: "c3:6222", routes: [nats-route://c1:6222, nats-route://c2:6222] }
     /// ```
     ///
     /// ## How to fix

@@ -25,9 +25,19 @@ crate::declare_rule! {
     /// (truth/jetstream-leafnodes.md §0 rule 3, §5 rule 3).
     ///
     /// ## Example
-    /// ```nats title="store1.conf and store2.conf"
-    /// cluster { name: stores }          # no routes between the two
+    /// ```nats title="store1.conf"
+    /// server_name: store1
+    /// cluster { name: stores }          # store2 uses the same name, with no routes between the two
     /// leafnodes { remotes: [ { url: "nats-leaf://hub:7422" } ] }
+    /// ```
+    /// ```nats title="store2.conf"
+    /// server_name: store2
+    /// cluster { name: stores }
+    /// leafnodes { remotes: [ { url: "nats-leaf://hub:7422" } ] }
+    /// ```
+    /// ```nats title="hub.conf"
+    /// server_name: hub
+    /// leafnodes { listen: "hub:7422" }
     /// ```
     ///
     /// ## How to fix

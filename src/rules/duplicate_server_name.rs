@@ -21,8 +21,15 @@ crate::declare_rule! {
     /// peers show up as "Server name unknown"). Monitoring and advisories become ambiguous.
     ///
     /// ## Example
-    /// ```nats title="a.conf and b.conf"
-    /// server_name: nats   # both files, routed together
+    /// ```nats title="a.conf"
+    /// server_name: nats   # b.conf uses the same name, and the two are routed together
+    /// port: 4222
+    /// cluster { name: C, listen: "127.0.0.1:6222", routes: [nats-route://127.0.0.1:6223] }
+    /// ```
+    /// ```nats title="b.conf"
+    /// server_name: nats
+    /// port: 4223
+    /// cluster { name: C, listen: "127.0.0.1:6223", routes: [nats-route://127.0.0.1:6222] }
     /// ```
     ///
     /// ## How to fix

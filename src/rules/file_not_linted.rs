@@ -14,8 +14,14 @@ crate::declare_rule! {
     /// mislead. Values files (`values*.yaml`) are read as Helm values (nats, wadm, wasmCloud charts).
     ///
     /// ## Example
+    /// ```yaml title="charts/wadm/templates/deployment.yaml"
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: {{ .Release.Name }}-wadm
+    /// ```
     /// ```text
-    /// $ latticelint deploy   # deploy/charts/wadm/templates/deployment.yaml
+    /// $ latticelint deploy
     /// info[file-not-linted]: 1 template of Helm chart `charts/wadm` is not linted: latticelint does not render charts
     /// ```
     ///

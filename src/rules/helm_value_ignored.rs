@@ -17,7 +17,7 @@ crate::declare_rule! {
     /// those of its values.yaml and `files/config/*.yaml` (nats-io/k8s, chart for nats-server 2.14.2).
     ///
     /// ## Example
-    /// ```yaml
+    /// ```yaml title="values.yaml"
     /// config:
     ///   jetstream:
     ///     enabled: true

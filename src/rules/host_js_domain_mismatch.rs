@@ -31,8 +31,25 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```yaml title="docker-compose.yml"
-    /// host-a: { environment: { WASMCLOUD_NATS_HOST: edge, WASMCLOUD_JS_DOMAIN: hub } }
-    /// host-b: { environment: { WASMCLOUD_NATS_HOST: edge, WASMCLOUD_JS_DOMAIN: edge } }
+    /// services:
+    ///   hub: { image: nats, command: -c /etc/nats/hub.conf, volumes: ["./hub.conf:/etc/nats/hub.conf"] }
+    ///   edge: { image: nats, command: -c /etc/nats/edge.conf, volumes: ["./edge.conf:/etc/nats/edge.conf"] }
+    ///   host-a:
+    ///     image: ghcr.io/wasmcloud/wasmcloud:1.9.2
+    ///     environment: { WASMCLOUD_NATS_HOST: edge, WASMCLOUD_JS_DOMAIN: hub }
+    ///   host-b:
+    ///     image: ghcr.io/wasmcloud/wasmcloud:1.9.2
+    ///     environment: { WASMCLOUD_NATS_HOST: edge, WASMCLOUD_JS_DOMAIN: edge }
+    /// ```
+    /// ```nats title="hub.conf"
+    /// server_name: hub
+    /// jetstream { domain: hub }
+    /// leafnodes { listen: "hub:7422" }
+    /// ```
+    /// ```nats title="edge.conf"
+    /// server_name: edge
+    /// jetstream { domain: edge }
+    /// leafnodes { remotes: [ { url: "nats-leaf://hub:7422" } ] }
     /// ```
     ///
     /// ## How to fix

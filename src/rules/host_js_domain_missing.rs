@@ -18,9 +18,21 @@ crate::declare_rule! {
     /// ## Example
     /// ```yaml title="docker-compose.yml"
     /// services:
+    ///   hub: { image: nats, command: -c /etc/nats/hub.conf, volumes: ["./hub.conf:/etc/nats/hub.conf"] }
+    ///   leaf: { image: nats, command: -c /etc/nats/leaf.conf, volumes: ["./leaf.conf:/etc/nats/leaf.conf"] }
     ///   host:
+    ///     image: ghcr.io/wasmcloud/wasmcloud:1.9.2
     ///     environment:
     ///       WASMCLOUD_NATS_HOST: leaf      # `leaf` has no JetStream; the hub has domain `hub`
+    /// ```
+    /// ```nats title="hub.conf"
+    /// server_name: hub
+    /// jetstream { domain: hub }
+    /// leafnodes { listen: "hub:7422" }
+    /// ```
+    /// ```nats title="leaf.conf"
+    /// server_name: leaf
+    /// leafnodes { remotes: [ { url: "nats-leaf://hub:7422" } ] }
     /// ```
     ///
     /// ## How to fix

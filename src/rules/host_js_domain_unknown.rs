@@ -20,10 +20,17 @@ crate::declare_rule! {
     /// ## Example
     /// ```yaml title="docker-compose.yml"
     /// services:
+    ///   hub: { image: nats, command: -c /etc/nats/hub.conf, volumes: ["./hub.conf:/etc/nats/hub.conf"] }
     ///   host:
     ///     image: ghcr.io/wasmcloud/wasmcloud:1.9.2
     ///     environment:
+    ///       WASMCLOUD_NATS_HOST: hub
     ///       WASMCLOUD_JS_DOMAIN: hbu   # the hub declares `hub`
+    /// ```
+    /// ```nats title="hub.conf"
+    /// server_name: hub
+    /// jetstream { domain: hub }
+    /// leafnodes { listen: "hub:7422" }
     /// ```
     ///
     /// ## How to fix

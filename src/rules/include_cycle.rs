@@ -10,10 +10,10 @@ crate::declare_rule! {
     /// overflow, in every version (truth/nats-conf-format.md §1.10, case 140).
     ///
     /// ## Example
-    /// ```conf
-    /// # a.conf
+    /// ```nats title="a.conf"
     /// include b.conf
-    /// # b.conf
+    /// ```
+    /// ```nats title="b.conf"
     /// include a.conf
     /// ```
     ///

@@ -12,8 +12,8 @@ crate::declare_rule! {
     /// opens `/etc/nats/etc/nats/a.conf`) (truth/nats-conf-format.md §1.10).
     ///
     /// ## Example
-    /// ```conf
-    /// include /etc/nats/accounts.conf
+    /// ```nats title="nats.conf"
+    /// include /etc/nats/accounts.conf   # opens <folder of nats.conf>/etc/nats/accounts.conf
     /// ```
     ///
     /// ## How to fix

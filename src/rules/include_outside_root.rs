@@ -14,9 +14,11 @@ crate::declare_rule! {
     /// outside the paths it was given.
     ///
     /// ## Example
-    /// ```conf
-    /// # deploy/nats.conf, linted as `latticelint deploy/`
-    /// include "../../etc/nats/accounts.conf"
+    /// ```nats title="nats.conf"
+    /// include "../shared/accounts.conf"   # linted as `latticelint deploy/`, this is outside deploy/
+    /// ```
+    /// ```nats title="../shared/accounts.conf"
+    /// accounts { APP: {} }
     /// ```
     ///
     /// ## How to fix

@@ -30,7 +30,7 @@ crate::declare_rule! {
     /// S = startup), and the types of `truth/nats-conf-keys.json`.
     ///
     /// ## Example
-    /// ```text
+    /// ```nats title="nats.conf"
     /// port: "4222"
     /// listen: "4222"
     /// authorization { user: admin, password: 12345 }

@@ -21,9 +21,15 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```nats title="hub.conf"
+    /// server_name: hub
     /// jetstream { domain: hub }
-    /// accounts { APP: { users: [{user: leaf, password: $PW}] } }   # no `jetstream` in APP
-    /// leafnodes { port: 7422 }
+    /// accounts { APP: { users: [ { user: leaf, password: leaf-pw } ] } }   # no `jetstream` in APP
+    /// leafnodes { listen: "hub:7422" }
+    /// ```
+    /// ```nats title="leaf.conf"
+    /// server_name: leaf
+    /// jetstream { domain: leaf }
+    /// leafnodes { remotes: [ { url: "nats-leaf://leaf:leaf-pw@hub:7422" } ] }
     /// ```
     ///
     /// ## How to fix

@@ -22,8 +22,20 @@ crate::declare_rule! {
     /// §5 rule 3).
     ///
     /// ## Example
-    /// ```nats title="leafA.conf and leafB.conf"
-    /// jetstream { domain: edge }   # both leafs dial the same hub
+    /// ```nats title="leafA.conf"
+    /// server_name: leafA
+    /// jetstream { domain: edge }   # leafB, on the same hub, has domain edge too
+    /// leafnodes { remotes: [ { url: "nats-leaf://hub:7422" } ] }
+    /// ```
+    /// ```nats title="leafB.conf"
+    /// server_name: leafB
+    /// jetstream { domain: edge }
+    /// leafnodes { remotes: [ { url: "nats-leaf://hub:7422" } ] }
+    /// ```
+    /// ```nats title="hub.conf"
+    /// server_name: hub
+    /// jetstream { domain: hub }
+    /// leafnodes { listen: "hub:7422" }
     /// ```
     ///
     /// ## How to fix

@@ -26,8 +26,14 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```nats title="leaf.conf"
+    /// server_name: leaf
     /// jetstream {}                       # no domain
     /// leafnodes { remotes: [ { url: "nats-leaf://hub:7422" } ] }   # hub has JetStream
+    /// ```
+    /// ```nats title="hub.conf"
+    /// server_name: hub
+    /// jetstream { domain: hub }
+    /// leafnodes { listen: "hub:7422" }
     /// ```
     ///
     /// ## How to fix

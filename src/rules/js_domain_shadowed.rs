@@ -22,8 +22,14 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```nats title="leaf.conf"
-    /// jetstream { domain: core }   # the hub it dials also has domain core
-    /// leafnodes { remotes: [ { url: "nats-leaf://hub:7422", account: ACC } ] }
+    /// server_name: leaf
+    /// jetstream { domain: hub }   # the hub it dials also has domain hub
+    /// leafnodes { remotes: [ { url: "nats-leaf://hub:7422" } ] }
+    /// ```
+    /// ```nats title="hub.conf"
+    /// server_name: hub
+    /// jetstream { domain: hub }
+    /// leafnodes { listen: "hub:7422" }
     /// ```
     ///
     /// ## How to fix

@@ -17,9 +17,23 @@ crate::declare_rule! {
     /// start-up; without an answer it does not start (truth/jetstream-leafnodes.md §4.1, §5 rule 1).
     ///
     /// ## Example
+    /// ```yaml title="docker-compose.yml"
+    /// services:
+    ///   hub: { image: nats, command: -c /etc/nats/hub.conf, volumes: ["./hub.conf:/etc/nats/hub.conf"] }
+    ///   edge: { image: nats, command: -c /etc/nats/edge.conf, volumes: ["./edge.conf:/etc/nats/edge.conf"] }
+    ///   host:
+    ///     image: ghcr.io/wasmcloud/wasmcloud:1.9.2
+    ///     environment: { WASMCLOUD_NATS_HOST: edge, WASMCLOUD_JS_DOMAIN: hub }
+    /// ```
+    /// ```nats title="hub.conf"
+    /// server_name: hub
+    /// jetstream { domain: hub }
+    /// accounts { NOJS: { users: [ { user: edge, password: edge-pw } ] } }   # NOJS has no JetStream
+    /// leafnodes { listen: "hub:7422" }
+    /// ```
     /// ```nats title="edge.conf"
-    /// # the host connects here with WASMCLOUD_JS_DOMAIN=hub
-    /// leafnodes { remotes: [ { url: "nats-leaf://hub:7422", account: NOJS } ] }   # NOJS has no JetStream on the hub
+    /// server_name: edge
+    /// leafnodes { remotes: [ { url: "nats-leaf://edge:edge-pw@hub:7422" } ] }
     /// ```
     ///
     /// ## How to fix

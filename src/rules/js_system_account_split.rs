@@ -22,11 +22,24 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```nats title="leaf.conf"
+    /// server_name: leaf
     /// jetstream { domain: core }   # the standalone hub also has domain core
+    /// accounts { ACC: { jetstream: enabled }, SYS: {} }
+    /// system_account: SYS
     /// leafnodes { remotes: [
     ///   { url: "nats-leaf://acc:pw@hub:7422", account: ACC }
     ///   { url: "nats-leaf://sys:pw@hub:7422", account: SYS }
     /// ] }
+    /// ```
+    /// ```nats title="hub.conf"
+    /// server_name: hub
+    /// jetstream { domain: core }
+    /// accounts {
+    ///   ACC: { users: [ { user: acc, password: pw } ], jetstream: enabled }
+    ///   SYS: { users: [ { user: sys, password: pw } ] }
+    /// }
+    /// system_account: SYS
+    /// leafnodes { listen: "hub:7422" }
     /// ```
     ///
     /// ## How to fix

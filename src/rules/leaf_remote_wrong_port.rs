@@ -19,7 +19,13 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```nats title="leaf.conf"
-    /// leafnodes { remotes: [ { url: "nats://hub:4222" } ] }   # hub: listen 4222, leafnodes { port: 7422 }
+    /// server_name: leaf
+    /// leafnodes { remotes: [ { url: "nats://hub:4222" } ] }   # hub: port 4222, leafnodes on 7422
+    /// ```
+    /// ```nats title="hub.conf"
+    /// server_name: hub
+    /// listen: "hub:4222"
+    /// leafnodes { listen: "hub:7422" }
     /// ```
     ///
     /// ## How to fix

@@ -34,12 +34,16 @@ crate::declare_rule! {
     /// durations) and §3.2 (`resolver` ignores unknown keys).
     ///
     /// ## Example
-    /// ```text
+    /// ```nats title="nats.conf"
     /// port: 4222
     /// PORT: 4333
     /// ping_interval: 2m
     /// write_deadline: 10
     /// include /etc/nats/auth.conf
+    /// ```
+    /// ```nats title="etc/nats/auth.conf"
+    /// # what the include above reads: the path joined under the folder of nats.conf
+    /// authorization { timeout: 2 }
     /// ```
     ///
     /// ## How to fix

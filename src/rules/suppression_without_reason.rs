@@ -11,7 +11,7 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```nats title="nats.conf"
-    /// jetstream { domain: hub } # latticelint: ignore[some-rule]
+    /// include tls.conf # latticelint: ignore[include-not-found]
     /// ```
     ///
     /// ## How to fix

@@ -15,7 +15,7 @@ crate::declare_rule! {
     /// values.
     ///
     /// ## Example
-    /// ```conf
+    /// ```nats title="nats.conf"
     /// cluster {
     ///   routes: [1, 2]
     /// }

@@ -15,7 +15,7 @@ crate::declare_rule! {
     /// (truth/nats-conf-format.md §1.11).
     ///
     /// ## Example
-    /// ```conf
+    /// ```nats title="nats.conf"
     /// port: $PORT
     /// PORT: 4222
     /// ```

@@ -25,7 +25,7 @@ crate::declare_rule! {
     /// silently (reported by `silent-value-loss`).
     ///
     /// ## Example
-    /// ```text
+    /// ```nats title="nats.conf"
     /// server-name: hub
     /// js_domain: hub
     /// accounts { A { jetstream: enabled, allow_trace: true } }   # with --nats-version 2.9

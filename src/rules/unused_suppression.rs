@@ -13,8 +13,8 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```nats title="nats.conf"
-    /// # latticelint: ignore[js-domain-missing] hub has no JetStream
-    /// port: 4222
+    /// # the rule is `include-not-found`: this suppression suppresses nothing
+    /// include tls.conf # latticelint: ignore[include-missing] written on each host
     /// ```
     ///
     /// ## How to fix
