@@ -1,7 +1,7 @@
 //! Command lines: shell-like word splitting with spans, and the flags of nats-server
 //! (Go `flag` package rules, names from `nats-server --help`), the wasmCloud host, wadm and `wash up`.
 
-use super::ServerFlags;
+use crate::model::facts::ServerFlags;
 use crate::span::{FileId, Span, Spanned};
 
 pub type Word = Spanned<String>;

@@ -8,7 +8,8 @@
 use super::envfile::{parse_env_text, EnvSet};
 use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, split_words, wasmcloud_takes_value, Word};
 use super::wasmcloud::{build_host, build_wadm, env_is_host, env_is_wadm, Decl};
-use super::{ConfigRef, DeployFacts, Launch, ReadCx};
+use super::{FileFacts, FileKind, ReadCx};
+use crate::model::facts::{ConfigRef, DeployFacts, Launch};
 use crate::model::Origin;
 use crate::span::{FileId, Span};
 use std::path::{Path, PathBuf};
@@ -33,6 +34,24 @@ pub fn tree_path(dir: &Path, written: &str) -> Option<PathBuf> {
     beside.is_file().then_some(beside)
 }
 
+/// The reader of systemd units.
+pub struct Systemd;
+
+impl super::Reader for Systemd {
+    fn kind(&self) -> FileKind {
+        FileKind::Systemd
+    }
+
+    fn recognise(&self, _path: &Path, text: &str) -> bool {
+        text.contains("[Service]") || text.contains("[Unit]")
+    }
+
+    fn read(&self, cx: &ReadCx, file: FileId, path: &Path) -> FileFacts {
+        read(cx, file, path).into()
+    }
+}
+
+/// Reads one unit.
 pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     let mut out = DeployFacts::default();
     let src = cx.db.get(file);
@@ -116,6 +135,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
             hostnames: Vec::new(),
             locality,
             replicas: 1,
+            unless_listening: None,
         });
         return out;
     }

@@ -2,12 +2,15 @@
 //! field traced to its source span.
 //!
 //! Servers come from NATS config files (see `server.rs` / the config lowering) and from the
-//! deployment files that launch them (compose, Kubernetes, systemd, scripts: `crate::deploy`),
+//! deployment files that launch them (compose, Kubernetes, systemd, scripts: `crate::deploy` reads
+//! them into [`facts`]),
 //! which add command-line flags, hostnames and replicas. Hosts and wadm come only from
 //! deployment files. Fields that were not written carry `None`; a finding about a missing value
 //! points at the owner's `span` (the place it should be written).
 
+pub mod address;
 pub mod assemble;
+pub mod facts;
 pub mod server;
 
 use crate::span::{Span, Spanned};
