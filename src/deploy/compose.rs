@@ -7,10 +7,11 @@
 //! unless `network_mode: host` or `service:<name>`.
 
 use super::envfile::{interpolate, parse_env_text, EnvSet};
-use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, split_words, wasmcloud_takes_value, Word};
+use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, wasmcloud_takes_value, Word};
 use super::wasmcloud::{build_host, build_wadm, env_is_host, env_is_wadm, Decl};
 use super::yaml::{self, Style, YKind, YNode};
 use super::{image_repo, image_tag, is_nats_image, resolve_mount, tag_major, FileFacts, FileKind, ReadCx};
+use crate::deploy::shell::split_words;
 use crate::model::facts::{ConfigRef, DeployFacts, Launch};
 use crate::model::Origin;
 use crate::span::{FileId, Span, Spanned};
@@ -103,7 +104,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
             let mounts = mounts_of(svc, &lookup);
             let flags = nats_server_flags(&args);
             let config = match &flags.config_arg {
-                Some(c) => match resolve_mount(dir, &mounts, &c.value) {
+                Some(c) => match resolve_mount(cx.db.root(), dir, &mounts, &c.value) {
                     Some(p) => ConfigRef::File(p),
                     None => ConfigRef::Unresolved(c.clone()),
                 },
@@ -111,7 +112,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
                 // scratch image) applies only when no `command:` is given.
                 None if command.is_empty() => ["/etc/nats/nats-server.conf", "/nats-server.conf"]
                     .iter()
-                    .find_map(|p| resolve_mount(dir, &mounts, p))
+                    .find_map(|p| resolve_mount(cx.db.root(), dir, &mounts, p))
                     .map(ConfigRef::File)
                     .unwrap_or(ConfigRef::None),
                 None => ConfigRef::None,

@@ -193,9 +193,15 @@ pub fn normalize_join(base: &Path, rel: &str) -> PathBuf {
     out
 }
 
-/// Maps a path inside a container to a file of the tree through bind mounts `(host source, container target)`;
-/// `base` is the folder host sources are relative to.
-pub fn resolve_mount(base: &Path, mounts: &[(String, String)], inner: &str) -> Option<PathBuf> {
+/// True when `resolved` (the file `written` names) may be read: a relative path is the deployment's own
+/// file, an absolute one is a path of the target machine and counts only inside the scanned `root`.
+pub fn in_tree(root: &Path, written: &str, resolved: &Path) -> bool {
+    !Path::new(written).is_absolute() || resolved.starts_with(root)
+}
+
+/// Maps a path inside a container to a file of the tree `root` through bind mounts `(host source,
+/// container target)`; `base` is the folder host sources are relative to.
+pub fn resolve_mount(root: &Path, base: &Path, mounts: &[(String, String)], inner: &str) -> Option<PathBuf> {
     let inner = inner.trim_end_matches('/');
     let mut best: Option<(usize, PathBuf)> = None;
     for (src, dst) in mounts {
@@ -206,7 +212,7 @@ pub fn resolve_mount(base: &Path, mounts: &[(String, String)], inner: &str) -> O
             if !rest.is_empty() {
                 p = p.join(rest);
             }
-            if p.is_file() && best.as_ref().map_or(true, |(l, _)| dst.len() > *l) {
+            if in_tree(root, src, &p) && p.is_file() && best.as_ref().map_or(true, |(l, _)| dst.len() > *l) {
                 best = Some((dst.len(), p));
             }
         }

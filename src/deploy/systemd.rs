@@ -6,9 +6,10 @@
 //! keep them). A unit's locality is its folder, like the config files next to it.
 
 use super::envfile::{parse_env_text, EnvSet};
-use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, split_words, wasmcloud_takes_value, Word};
+use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, wasmcloud_takes_value, Word};
 use super::wasmcloud::{build_host, build_wadm, env_is_host, env_is_wadm, Decl};
 use super::{FileFacts, FileKind, ReadCx};
+use crate::deploy::shell::split_words;
 use crate::model::facts::{ConfigRef, DeployFacts, Launch};
 use crate::model::Origin;
 use crate::span::{FileId, Span};
@@ -22,11 +23,12 @@ pub fn folder_locality(display: &str) -> String {
     }
 }
 
-/// A path written in a unit or script, mapped into the scanned tree: as written (relative to `dir`),
-/// else the same file name in `dir`.
-pub fn tree_path(dir: &Path, written: &str) -> Option<PathBuf> {
+/// A path written in a unit or script, mapped into the scanned tree `root`: as written (relative to
+/// `dir`), else the same file name in `dir`. An absolute path names a file of the target machine,
+/// so it counts as written only inside the scanned tree (never a file of the machine running latticelint).
+pub fn tree_path(root: &Path, dir: &Path, written: &str) -> Option<PathBuf> {
     let direct = super::normalize_join(dir, written);
-    if direct.is_file() {
+    if super::in_tree(root, written, &direct) && direct.is_file() {
         return Some(direct);
     }
     let name = Path::new(written).file_name()?;
@@ -95,7 +97,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
             }
             "EnvironmentFile" => {
                 let p = value.trim().trim_start_matches('-');
-                if let Some(tp) = tree_path(dir, p) {
+                if let Some(tp) = tree_path(cx.db.root(), dir, p) {
                     if let Some(id) = cx.load(&tp) {
                         env.extend(&parse_env_text(&cx.db.get(id).text, id));
                     }
@@ -118,7 +120,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     if is_nats_server_bin(&bin.value) {
         let flags = nats_server_flags(&argv[1..]);
         let config = match &flags.config_arg {
-            Some(c) => match tree_path(dir, &c.value) {
+            Some(c) => match tree_path(cx.db.root(), dir, &c.value) {
                 Some(p) => ConfigRef::File(p),
                 None => ConfigRef::Unresolved(c.clone()),
             },

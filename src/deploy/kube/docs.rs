@@ -3,8 +3,9 @@
 
 use super::{ConfigMap, Container, EnvEntry, EnvSource, HostConfig, Service, Workload};
 use crate::deploy::envfile::EnvSet;
-use crate::deploy::flags::{split_words, Word};
+use crate::deploy::flags::Word;
 use crate::deploy::nats_conf::looks_like_nats;
+use crate::deploy::shell::split_words;
 use crate::deploy::yaml::{self, embedding_pieces, YKind, YNode};
 use crate::deploy::{FileFacts, ReadCx};
 use crate::source::Embedding;

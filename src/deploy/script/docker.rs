@@ -96,7 +96,7 @@ impl ScriptReader<'_, '_> {
                     }
                 },
                 "env-file" => {
-                    if let Some(id) = tree_path(self.dir, &value).and_then(|p| self.cx.load(&p)) {
+                    if let Some(id) = tree_path(self.cx.db.root(), self.dir, &value).and_then(|p| self.cx.load(&p)) {
                         env.extend(&parse_env_text(&self.cx.db.get(id).text, id));
                     }
                 }
@@ -145,14 +145,14 @@ impl ScriptReader<'_, '_> {
             }
             let flags = nats_server_flags(&nargs);
             let config = match &flags.config_arg {
-                Some(c) => match resolve_mount(self.dir, &mounts, &c.value) {
+                Some(c) => match resolve_mount(self.cx.db.root(), self.dir, &mounts, &c.value) {
                     Some(p) => ConfigRef::File(p),
                     None => ConfigRef::Unresolved(c.clone()),
                 },
                 // the image's CMD (`--config /etc/nats/nats-server.conf`) applies without arguments
                 None if command.is_empty() => ["/etc/nats/nats-server.conf", "/nats-server.conf"]
                     .iter()
-                    .find_map(|p| resolve_mount(self.dir, &mounts, p))
+                    .find_map(|p| resolve_mount(self.cx.db.root(), self.dir, &mounts, p))
                     .map(ConfigRef::File)
                     .unwrap_or(ConfigRef::None),
                 None => ConfigRef::None,

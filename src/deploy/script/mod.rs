@@ -2,9 +2,8 @@
 //! `docker run` command lines, with the variables the script sets before them.
 //!
 //! Commands are found with [`super::command`] (the finder discovery uses too) and read in order:
-//! `NAME=value` assignments, `export`,
-//! `set -a`/`set +a`, `source`/`.` of an env file in the tree, `VAR=value cmd` prefixes and `env`
-//! are followed, so `D=x; wash up --nats-js-domain "$D"` reads `x` (its span is the assignment's
+//! `NAME=value` assignments, `export`, `set -a`/`set +a`, `source`/`.` of an env file in the tree,
+//! `VAR=value cmd` prefixes and `env` are followed, so `D=x; wash up --nats-js-domain "$D"` reads `x` (its span is the assignment's
 //! value). Exported variables are the command's environment. Control flow is not followed: every
 //! command line counts once, in file order. Unset variables are empty (latticelint reads files with
 //! an empty environment).
@@ -16,7 +15,9 @@
 //!   `$G`; `--nats-credsfile` its credentials); `--nats-config-file`/`NATS_CONFIG` replaces the
 //!   generated config (then no domain or remote is added). No server is started with
 //!   `--nats-connect-only`/`NATS_CONNECT_ONLY` (unless a remote URL is given), nor when the script
-//!   already started a nats-server on that port (wash connects to a server it can reach);
+//!   already started a nats-server on that port (wash connects to a server it can reach; when that
+//!   port is set by the server's config, the model decides once the config is parsed:
+//!   [`crate::model::facts::UnlessListening`]);
 //! - a host: lattice `-x/--lattice`, `--wasmcloud-js-domain`/`WASMCLOUD_JS_DOMAIN`, NATS at
 //!   `--nats-host`/`--nats-port` unless `--ctl-host`/`--rpc-host`... say otherwise;
 //! - wadm (unless `--disable-wadm`) on the same NATS address, domain `--wadm-js-domain` or the
@@ -213,7 +214,7 @@ impl ScriptReader<'_, '_> {
 
     /// `source FILE` / `. FILE` of an env file in the tree (`KEY=value` lines).
     fn source(&mut self, vars: &mut Vars, args: &[Word]) {
-        let Some(path) = args.first().and_then(|a| tree_path(self.dir, &a.value)) else { return };
+        let Some(path) = args.first().and_then(|a| tree_path(self.cx.db.root(), self.dir, &a.value)) else { return };
         let Some(id) = self.cx.load(&path) else { return };
         let text = self.cx.db.get(id).text.clone();
         for v in parse_env_text(&text, id).vars {
@@ -242,7 +243,7 @@ impl ScriptReader<'_, '_> {
         }
         let flags = nats_server_flags(&words);
         let config = match &flags.config_arg {
-            Some(c) => match tree_path(self.dir, &c.value) {
+            Some(c) => match tree_path(self.cx.db.root(), self.dir, &c.value) {
                 Some(p) => ConfigRef::File(p),
                 None => ConfigRef::Unresolved(c.clone()),
             },

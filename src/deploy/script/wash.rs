@@ -159,7 +159,7 @@ impl ScriptReader<'_, '_> {
         let config_ref = match &config {
             Some(c) => {
                 sf.config_arg = Some(c.clone());
-                match tree_path(self.dir, &c.value) {
+                match tree_path(self.cx.db.root(), self.dir, &c.value) {
                     Some(p) => ConfigRef::File(p),
                     None => ConfigRef::Unresolved(c.clone()),
                 }
