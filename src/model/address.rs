@@ -1,6 +1,6 @@
 //! Network addresses as deployments write them: one definition each of `host:port` splitting and
 //! of "this machine" hosts, for config listeners, flags, environment values and dialed URLs
-//! ([`crate::topology::url`] builds on them).
+//! (the topology's dial-URL parsing builds on them).
 
 /// Splits `host:port` the way Go's `net.SplitHostPort` reads it: `[v6]:port`, or one `:` before the
 /// port. The port is `None` when there is none to split off (`host`, `[::1]`, `::1`: an unbracketed

@@ -1,5 +1,5 @@
 //! What deployment files say, before any NATS config is parsed: the facts readers
-//! ([`crate::deploy`]) produce and [`super::assemble`] combines with the parsed configs.
+//! (the `deploy` module) produce and [`super::assemble`] combines with the parsed configs.
 //!
 //! A fact names a config file (and the environment to parse it with) instead of holding a parse:
 //! the pipeline parses every config the facts name.
