@@ -10,9 +10,9 @@ use super::envfile::{interpolate, parse_env_text, EnvSet};
 use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, wasmcloud_takes_value, Word};
 use super::wasmcloud::{build_host, build_wadm, env_is_host, env_is_wadm, Decl};
 use super::yaml::{self, Style, YKind, YNode};
-use super::{image_repo, image_tag, is_nats_image, resolve_mount, tag_major, FileFacts, FileKind, ReadCx};
+use super::{container_config, image_repo, image_tag, is_nats_image, tag_major, FileFacts, FileKind, ReadCx};
 use crate::deploy::shell::split_words;
-use crate::model::facts::{ConfigRef, DeployFacts, Launch};
+use crate::model::facts::{DeployFacts, Launch};
 use crate::model::Origin;
 use crate::span::{FileId, Span, Spanned};
 use std::path::Path;
@@ -103,20 +103,8 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
             };
             let mounts = mounts_of(svc, &lookup);
             let flags = nats_server_flags(&args);
-            let config = match &flags.config_arg {
-                Some(c) => match resolve_mount(cx.db.root(), dir, &mounts, &c.value) {
-                    Some(p) => ConfigRef::File(p),
-                    None => ConfigRef::Unresolved(c.clone()),
-                },
-                // The image's CMD (`--config /etc/nats/nats-server.conf`, or `nats-server.conf` in the
-                // scratch image) applies only when no `command:` is given.
-                None if command.is_empty() => ["/etc/nats/nats-server.conf", "/nats-server.conf"]
-                    .iter()
-                    .find_map(|p| resolve_mount(cx.db.root(), dir, &mounts, p))
-                    .map(ConfigRef::File)
-                    .unwrap_or(ConfigRef::None),
-                None => ConfigRef::None,
-            };
+            // The image's CMD applies only when no `command:` is given.
+            let config = container_config(cx.db.root(), dir, &mounts, flags.config_arg.as_ref(), command.is_empty());
             out.launches.push(Launch {
                 origin,
                 label: name.clone(),
@@ -235,6 +223,7 @@ fn mounts_of(svc: &YNode, lookup: &dyn Fn(&str) -> Option<String>) -> Vec<(Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::facts::ConfigRef;
     use crate::source::SourceDb;
     use std::path::PathBuf;
 

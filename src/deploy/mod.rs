@@ -24,8 +24,8 @@ pub mod systemd;
 pub mod wasmcloud;
 pub mod yaml;
 
-use crate::model::facts::DeployFacts;
-use crate::span::FileId;
+use crate::model::facts::{ConfigRef, DeployFacts};
+use crate::span::{FileId, Spanned};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -191,6 +191,62 @@ pub fn normalize_join(base: &Path, rel: &str) -> PathBuf {
         }
     }
     out
+}
+
+/// The locality of files in `display`'s folder (same rule as standalone configs).
+pub fn folder_locality(display: &str) -> String {
+    match display.rfind('/') {
+        Some(i) => display[..i].to_string(),
+        None => ".".to_string(),
+    }
+}
+
+/// A path written in a unit or script, mapped into the scanned tree `root`: as written (relative to
+/// `dir`), else the same file name in `dir`. An absolute path names a file of the target machine,
+/// so it counts as written only inside the scanned tree (never a file of the machine running latticelint).
+pub fn tree_path(root: &Path, dir: &Path, written: &str) -> Option<PathBuf> {
+    let direct = normalize_join(dir, written);
+    if in_tree(root, written, &direct) && direct.is_file() {
+        return Some(direct);
+    }
+    let name = Path::new(written).file_name()?;
+    let beside = dir.join(name);
+    beside.is_file().then_some(beside)
+}
+
+/// The config a `-c` argument names, looked up in the tree ([`tree_path`]).
+pub fn config_in_tree(root: &Path, dir: &Path, arg: Option<&Spanned<String>>) -> ConfigRef {
+    match arg {
+        Some(c) => match tree_path(root, dir, &c.value) {
+            Some(p) => ConfigRef::File(p),
+            None => ConfigRef::Unresolved(c.clone()),
+        },
+        None => ConfigRef::None,
+    }
+}
+
+/// The config of a nats-server container: the `-c` argument through the bind mounts, else (when the
+/// container is given no arguments) the image's default (`--config /etc/nats/nats-server.conf`, or
+/// `nats-server.conf` in the scratch image) if a mount provides it.
+pub fn container_config(
+    root: &Path,
+    base: &Path,
+    mounts: &[(String, String)],
+    arg: Option<&Spanned<String>>,
+    no_arguments: bool,
+) -> ConfigRef {
+    match arg {
+        Some(c) => match resolve_mount(root, base, mounts, &c.value) {
+            Some(p) => ConfigRef::File(p),
+            None => ConfigRef::Unresolved(c.clone()),
+        },
+        None if no_arguments => ["/etc/nats/nats-server.conf", "/nats-server.conf"]
+            .iter()
+            .find_map(|p| resolve_mount(root, base, mounts, p))
+            .map(ConfigRef::File)
+            .unwrap_or(ConfigRef::None),
+        None => ConfigRef::None,
+    }
 }
 
 /// True when `resolved` (the file `written` names) may be read: a relative path is the deployment's own

@@ -8,33 +8,12 @@
 use super::envfile::{parse_env_text, EnvSet};
 use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, wasmcloud_takes_value, Word};
 use super::wasmcloud::{build_host, build_wadm, env_is_host, env_is_wadm, Decl};
-use super::{FileFacts, FileKind, ReadCx};
+use super::{config_in_tree, folder_locality, tree_path, FileFacts, FileKind, ReadCx};
 use crate::deploy::shell::split_words;
-use crate::model::facts::{ConfigRef, DeployFacts, Launch};
+use crate::model::facts::{DeployFacts, Launch};
 use crate::model::Origin;
 use crate::span::{FileId, Span};
-use std::path::{Path, PathBuf};
-
-/// The locality of files in `display`'s folder (same rule as standalone configs).
-pub fn folder_locality(display: &str) -> String {
-    match display.rfind('/') {
-        Some(i) => display[..i].to_string(),
-        None => ".".to_string(),
-    }
-}
-
-/// A path written in a unit or script, mapped into the scanned tree `root`: as written (relative to
-/// `dir`), else the same file name in `dir`. An absolute path names a file of the target machine,
-/// so it counts as written only inside the scanned tree (never a file of the machine running latticelint).
-pub fn tree_path(root: &Path, dir: &Path, written: &str) -> Option<PathBuf> {
-    let direct = super::normalize_join(dir, written);
-    if super::in_tree(root, written, &direct) && direct.is_file() {
-        return Some(direct);
-    }
-    let name = Path::new(written).file_name()?;
-    let beside = dir.join(name);
-    beside.is_file().then_some(beside)
-}
+use std::path::Path;
 
 /// The reader of systemd units.
 pub struct Systemd;
@@ -119,13 +98,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     let origin = Origin::Systemd { unit: unit.clone() };
     if is_nats_server_bin(&bin.value) {
         let flags = nats_server_flags(&argv[1..]);
-        let config = match &flags.config_arg {
-            Some(c) => match tree_path(cx.db.root(), dir, &c.value) {
-                Some(p) => ConfigRef::File(p),
-                None => ConfigRef::Unresolved(c.clone()),
-            },
-            None => ConfigRef::None,
-        };
+        let config = config_in_tree(cx.db.root(), dir, flags.config_arg.as_ref());
         let label = unit.trim_end_matches(".service").to_string();
         out.launches.push(Launch {
             origin,
@@ -154,7 +127,9 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::facts::ConfigRef;
     use crate::source::SourceDb;
+    use std::path::PathBuf;
 
     #[test]
     fn units() {

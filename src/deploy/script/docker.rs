@@ -6,10 +6,9 @@ use crate::deploy::flags::{
     is_nats_server_bin, nats_server_flags, nats_server_runs, parse_flags, wasmcloud_takes_value,
 };
 use crate::deploy::shell::Word;
-use crate::deploy::systemd::tree_path;
 use crate::deploy::wasmcloud::{build_host, build_wadm, env_is_host, env_is_wadm, Decl};
-use crate::deploy::{image_repo, image_tag, is_nats_image, resolve_mount, tag_major};
-use crate::model::facts::{ConfigRef, Launch};
+use crate::deploy::{container_config, image_repo, image_tag, is_nats_image, tag_major, tree_path};
+use crate::model::facts::Launch;
 use crate::model::Origin;
 use crate::span::{Span, Spanned};
 
@@ -144,19 +143,9 @@ impl ScriptReader<'_, '_> {
                 return;
             }
             let flags = nats_server_flags(&nargs);
-            let config = match &flags.config_arg {
-                Some(c) => match resolve_mount(self.cx.db.root(), self.dir, &mounts, &c.value) {
-                    Some(p) => ConfigRef::File(p),
-                    None => ConfigRef::Unresolved(c.clone()),
-                },
-                // the image's CMD (`--config /etc/nats/nats-server.conf`) applies without arguments
-                None if command.is_empty() => ["/etc/nats/nats-server.conf", "/nats-server.conf"]
-                    .iter()
-                    .find_map(|p| resolve_mount(self.cx.db.root(), self.dir, &mounts, p))
-                    .map(ConfigRef::File)
-                    .unwrap_or(ConfigRef::None),
-                None => ConfigRef::None,
-            };
+            // the image's CMD applies without arguments
+            let root = self.cx.db.root();
+            let config = container_config(root, self.dir, &mounts, flags.config_arg.as_ref(), command.is_empty());
             self.out.launches.push(Launch {
                 origin,
                 label,

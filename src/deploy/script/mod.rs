@@ -34,9 +34,8 @@ use super::command::{self, Launcher};
 use super::envfile::{parse_env_text, EnvSet};
 use super::flags::{nats_server_flags, nats_server_runs, parse_flags, wasmcloud_takes_value, Flag};
 use super::shell::{Var, Vars, Word};
-use super::systemd::{folder_locality, tree_path};
 use super::wasmcloud::{build_host, build_wadm, Decl};
-use super::{FileFacts, FileKind, ReadCx};
+use super::{config_in_tree, folder_locality, tree_path, FileFacts, FileKind, ReadCx};
 use crate::model::facts::{ConfigRef, DeployFacts, Launch};
 use crate::model::Origin;
 use crate::span::{FileId, Span, Spanned};
@@ -242,13 +241,7 @@ impl ScriptReader<'_, '_> {
             return;
         }
         let flags = nats_server_flags(&words);
-        let config = match &flags.config_arg {
-            Some(c) => match tree_path(self.cx.db.root(), self.dir, &c.value) {
-                Some(p) => ConfigRef::File(p),
-                None => ConfigRef::Unresolved(c.clone()),
-            },
-            None => ConfigRef::None,
-        };
+        let config = config_in_tree(self.cx.db.root(), self.dir, flags.config_arg.as_ref());
         self.started.push(match (&flags.port, &config) {
             (Some(p), _) => Started::Port(u16::try_from(p.value).unwrap_or(4222)),
             (None, ConfigRef::File(_)) => Started::ByConfig(self.out.launches.len()),

@@ -1,10 +1,10 @@
 //! `wash up`: the nats-server, host and wadm it starts (see the [module doc](super)).
 
 use super::{flag_word, ScriptReader, Started};
+use crate::deploy::config_in_tree;
 use crate::deploy::envfile::EnvSet;
 use crate::deploy::flags::{parse_flags, Flag};
 use crate::deploy::shell::Word;
-use crate::deploy::systemd::tree_path;
 use crate::deploy::wasmcloud::{build_host, Decl};
 use crate::model::facts::{ConfigRef, Launch, ServerFlags, UnlessListening};
 use crate::model::{Endpoint, LeafRemote, Wadm};
@@ -159,10 +159,7 @@ impl ScriptReader<'_, '_> {
         let config_ref = match &config {
             Some(c) => {
                 sf.config_arg = Some(c.clone());
-                match tree_path(self.cx.db.root(), self.dir, &c.value) {
-                    Some(p) => ConfigRef::File(p),
-                    None => ConfigRef::Unresolved(c.clone()),
-                }
+                config_in_tree(self.cx.db.root(), self.dir, Some(c))
             }
             None => {
                 // wash's generated config: a domain (default `core`) and the remote, if any
