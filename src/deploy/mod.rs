@@ -281,6 +281,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn absolute_paths_are_read_only_inside_the_tree() {
+        let outside = tempfile::tempdir().unwrap();
+        let tree = tempfile::tempdir().unwrap();
+        let conf = outside.path().join("nats.conf");
+        std::fs::write(&conf, "port: 4222\n").unwrap();
+        let written = conf.to_string_lossy().into_owned();
+        // a path of the target machine that happens to exist here is not read
+        assert_eq!(tree_path(tree.path(), tree.path(), &written), None);
+        assert_eq!(tree_path(outside.path(), tree.path(), &written), Some(conf.clone()));
+        // the file of that name beside the unit is
+        std::fs::write(tree.path().join("nats.conf"), "port: 4222\n").unwrap();
+        assert_eq!(tree_path(tree.path(), tree.path(), &written), Some(tree.path().join("nats.conf")));
+        let mounts = vec![(written.clone(), "/etc/nats/nats-server.conf".to_string())];
+        assert_eq!(resolve_mount(tree.path(), tree.path(), &mounts, "/etc/nats/nats-server.conf"), None);
+    }
+
+    #[test]
     fn image_names() {
         assert_eq!(image_repo("ghcr.io/wasmcloud/wadm:latest"), "wasmcloud/wadm");
         assert_eq!(image_repo("nats:2.10-alpine"), "nats");
