@@ -1,10 +1,11 @@
 //! One lint run end to end: discover → read deployment files → parse NATS configs (in parallel) →
 //! assemble the model → topology → rules.
 
-use crate::deploy::{ConfigRef, DeployFacts, ReadCx};
+use crate::deploy::ReadCx;
 use crate::diagnostic::Diagnostic;
 use crate::discover::{self, FileKind};
 use crate::model::assemble::{lower, Launched, Lowered};
+use crate::model::facts::ConfigRef;
 use crate::model::Model;
 use crate::nats::{Environment, ParseOptions, ParsedConfig};
 use crate::settings::Settings;
@@ -58,20 +59,7 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
     let t = crate::timings::phase("deploy");
     // Deployment files (everything but NATS configs), in parallel, merged in path order.
     let cx = ReadCx { db: &db };
-    let per_file: Vec<DeployFacts> = found
-        .files
-        .par_iter()
-        .filter(|f| f.kind != FileKind::NatsConfig)
-        .map(|f| {
-            crate::guard::per_file(&db, f.file, || crate::deploy::read(&cx, f.file, &f.path, f.kind))
-                .unwrap_or_else(|failed| DeployFacts { diagnostics: vec![*failed], ..DeployFacts::default() })
-        })
-        .collect();
-    let mut facts = DeployFacts::merge(per_file);
-    let kube = std::mem::take(&mut facts.kube);
-    crate::deploy::kube::link(&db, &kube, &mut facts);
-    drop(kube);
-
+    let mut facts = crate::deploy::read_all(&cx, found.files.par_iter().map(|f| (f.file, f.path.as_path(), f.kind)));
     diagnostics.append(&mut facts.diagnostics);
 
     drop(t);

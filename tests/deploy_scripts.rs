@@ -72,6 +72,32 @@ fn wash_up_next_to_a_server_without_jetstream_connects_to_it() {
     assert_eq!(findings(&out), vec!["host-js-domain-missing up.sh:5:1"]);
 }
 
+/// Lints a folder holding `files`.
+fn lint_files(files: &[(&str, &str)]) -> Outcome {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, body) in files {
+        std::fs::write(dir.path().join(name), body).unwrap();
+    }
+    lint(&[dir.path().to_path_buf()], &Settings::default())
+}
+
+#[test]
+fn a_server_started_after_another_command_is_found_and_wash_up_connects_to_the_port_its_config_sets() {
+    // `sleep 1 && nats-server ...`: discovery and the script reader share one command finder.
+    let hub = "port: 4222\njetstream { domain: hub }\n";
+    let out = lint_files(&[("up.sh", "sleep 1 && nats-server -c hub.conf &\nwash up\n"), ("hub.conf", hub)]);
+    let labels: Vec<&str> = out.model.servers.iter().map(|s| s.label.as_str()).collect();
+    // hub.conf listens on wash's default port: wash connects to it and starts no server
+    assert_eq!(labels, vec!["nats-server (up.sh:1)"]);
+    assert_eq!(out.model.hosts.len(), 1);
+    assert_eq!(out.model.servers[0].origin, Origin::Script { file: "up.sh".into() });
+
+    let other = "port: 4333\njetstream { domain: hub }\n";
+    let out = lint_files(&[("up.sh", "sleep 1 && nats-server -c hub.conf &\nwash up\n"), ("hub.conf", other)]);
+    let labels: Vec<&str> = out.model.servers.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(labels, vec!["nats-server (up.sh:1)", "wash up (up.sh:2)"]);
+}
+
 #[test]
 fn makefile_recipe_with_make_variables_and_a_continuation() {
     let out = run("wash-make");

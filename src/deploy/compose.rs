@@ -7,34 +7,41 @@
 //! unless `network_mode: host` or `service:<name>`.
 
 use super::envfile::{interpolate, parse_env_text, EnvSet};
-use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, split_words, wasmcloud_takes_value, Word};
+use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, wasmcloud_takes_value, Word};
 use super::wasmcloud::{build_host, build_wadm, env_is_host, env_is_wadm, Decl};
 use super::yaml::{self, Style, YKind, YNode};
-use super::{image_repo, image_tag, is_nats_image, resolve_mount, tag_major, ConfigRef, DeployFacts, Launch, ReadCx};
-use crate::diagnostic::Diagnostic;
+use super::{container_config, image_repo, image_tag, is_nats_image, tag_major, FileFacts, FileKind, ReadCx};
+use crate::deploy::shell::split_words;
+use crate::model::facts::{DeployFacts, Launch};
 use crate::model::Origin;
 use crate::span::{FileId, Span, Spanned};
 use std::path::Path;
 
-/// True when the YAML text looks like a compose file (top-level `services:` map).
-pub fn looks_like_compose(name: &str, text: &str) -> bool {
-    let lname = name.to_ascii_lowercase();
-    let named = lname.contains("compose");
-    let has_services = text.lines().any(|l| l.starts_with("services:"));
-    has_services && (named || text.lines().any(|l| l.trim_start().starts_with("image:")))
+/// The reader of docker-compose files.
+pub struct Compose;
+
+impl super::Reader for Compose {
+    fn kind(&self) -> FileKind {
+        FileKind::Compose
+    }
+
+    /// A top-level `services:` map, in a file named `*compose*` or with an `image:`.
+    fn recognise(&self, path: &Path, text: &str) -> bool {
+        let named = path.file_name().is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().contains("compose"));
+        let has_services = text.lines().any(|l| l.starts_with("services:"));
+        has_services && (named || text.lines().any(|l| l.trim_start().starts_with("image:")))
+    }
+
+    fn read(&self, cx: &ReadCx, file: FileId, path: &Path) -> FileFacts {
+        read(cx, file, path).into()
+    }
 }
 
 /// Reads one compose file.
 pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     let mut out = DeployFacts::default();
     let text = cx.db.get(file).text.clone();
-    let (docs, err) = yaml::parse(&text, file);
-    if let Some(e) = err {
-        out.diagnostics.push(
-            Diagnostic::new("syntax-error", e.span, format!("invalid YAML: {}", e.message))
-                .with_label("the YAML parser stops here"),
-        );
-    }
+    let docs = yaml::parse_reporting(&text, file, &mut out.diagnostics);
     let Some(doc) = docs.first() else { return out };
     let Some(services) = doc.get("services") else {
         return out;
@@ -96,20 +103,8 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
             };
             let mounts = mounts_of(svc, &lookup);
             let flags = nats_server_flags(&args);
-            let config = match &flags.config_arg {
-                Some(c) => match resolve_mount(dir, &mounts, &c.value) {
-                    Some(p) => ConfigRef::File(p),
-                    None => ConfigRef::Unresolved(c.clone()),
-                },
-                // The image's CMD (`--config /etc/nats/nats-server.conf`, or `nats-server.conf` in the
-                // scratch image) applies only when no `command:` is given.
-                None if command.is_empty() => ["/etc/nats/nats-server.conf", "/nats-server.conf"]
-                    .iter()
-                    .find_map(|p| resolve_mount(dir, &mounts, p))
-                    .map(ConfigRef::File)
-                    .unwrap_or(ConfigRef::None),
-                None => ConfigRef::None,
-            };
+            // The image's CMD applies only when no `command:` is given.
+            let config = container_config(cx.db.root(), dir, &mounts, flags.config_arg.as_ref(), command.is_empty());
             out.launches.push(Launch {
                 origin,
                 label: name.clone(),
@@ -120,6 +115,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
                 hostnames,
                 locality,
                 replicas,
+                unless_listening: None,
             });
             continue;
         }
@@ -227,6 +223,7 @@ fn mounts_of(svc: &YNode, lookup: &dyn Fn(&str) -> Option<String>) -> Vec<(Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::facts::ConfigRef;
     use crate::source::SourceDb;
     use std::path::PathBuf;
 

@@ -45,6 +45,24 @@ impl EnvSet {
     }
 }
 
+/// `.env` files: read by the files that name them (compose `env_file:`, `EnvironmentFile=`,
+/// `source`), so on their own they add no facts.
+pub struct EnvFile;
+
+impl super::Reader for EnvFile {
+    fn kind(&self) -> super::FileKind {
+        super::FileKind::Env
+    }
+
+    fn recognise(&self, _path: &std::path::Path, _text: &str) -> bool {
+        true
+    }
+
+    fn read(&self, _cx: &super::ReadCx, _file: FileId, _path: &std::path::Path) -> super::FileFacts {
+        super::FileFacts::default()
+    }
+}
+
 /// Parses a `.env` / systemd `EnvironmentFile=` text: `KEY=VALUE`, `export KEY=VALUE`, `#` comments,
 /// single or double quotes.
 pub fn parse_env_text(text: &str, file: FileId) -> EnvSet {

@@ -1,56 +1,10 @@
-//! Command lines: shell-like word splitting with spans, and the flags of nats-server
+//! Command-line flags: those of nats-server
 //! (Go `flag` package rules, names from `nats-server --help`), the wasmCloud host, wadm and `wash up`.
 
-use super::ServerFlags;
-use crate::span::{FileId, Span, Spanned};
+use crate::model::facts::ServerFlags;
+use crate::span::{Span, Spanned};
 
 pub type Word = Spanned<String>;
-
-/// Splits `text` (found at byte `base` of `file`) into words like a POSIX shell would
-/// (quotes removed, `\` escapes), each with the span of its raw text.
-pub fn split_words(text: &str, file: FileId, base: usize) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut start: Option<usize> = None;
-    let mut quote: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some('"'), '\\') => {
-                if let Some((_, n)) = chars.next() {
-                    cur.push(n);
-                }
-            }
-            (Some(_), c) => cur.push(c),
-            (None, '\'' | '"') => {
-                start.get_or_insert(i);
-                quote = Some(c);
-            }
-            (None, '\\') => {
-                start.get_or_insert(i);
-                if let Some((_, n)) = chars.next() {
-                    if n != '\n' {
-                        cur.push(n);
-                    }
-                }
-            }
-            (None, c) if c.is_whitespace() => {
-                if let Some(s) = start.take() {
-                    out.push(Spanned::new(std::mem::take(&mut cur), Span::new(file, base + s, base + i)));
-                }
-            }
-            (None, c) => {
-                start.get_or_insert(i);
-                cur.push(c);
-            }
-        }
-    }
-    if let Some(s) = start {
-        out.push(Spanned::new(cur, Span::new(file, base + s, base + text.len())));
-    }
-    out
-}
 
 /// One parsed flag: its name (without dashes), value, and the span covering flag and value.
 #[derive(Debug, Clone)]
@@ -240,16 +194,7 @@ mod tests {
     use super::*;
 
     fn words(s: &str) -> Vec<Word> {
-        split_words(s, FileId(0), 0)
-    }
-
-    #[test]
-    fn words_keep_spans() {
-        let s = "-c '/etc/my server.conf' --name=na_1";
-        let w = words(s);
-        assert_eq!(w.len(), 3);
-        assert_eq!(w[1].value, "/etc/my server.conf");
-        assert_eq!(&s[w[1].span.range()], "'/etc/my server.conf'");
+        crate::deploy::shell::split_words(s, crate::span::FileId(0), 0)
     }
 
     #[test]

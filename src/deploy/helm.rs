@@ -22,12 +22,35 @@ use super::nats_chart;
 use super::wasmcloud::{build_host, leaf_sidecar};
 use super::wasmcloud::{build_wadm, Decl};
 use super::yaml::{self, YNode};
-use super::{ConfigRef, DeployFacts, Launch, ReadCx, ServerFlags};
+use super::{FileFacts, FileKind, ReadCx};
+use crate::model::facts::{ConfigRef, DeployFacts, Launch, ServerFlags};
 use crate::model::{Listener, Origin};
 use crate::span::{FileId, Spanned};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// The reader of Helm values files.
+pub struct HelmValues;
+
+/// Words of the values files of the charts latticelint knows.
+const HELM_HINTS: &[&str] =
+    &["jetstream", "leafnodes", "wadm", "wasmcloud", "natsAddress", "jetstreamDomain", "nats:", "cluster:"];
+
+impl super::Reader for HelmValues {
+    fn kind(&self) -> FileKind {
+        FileKind::HelmValues
+    }
+
+    fn recognise(&self, _path: &Path, text: &str) -> bool {
+        HELM_HINTS.iter().any(|h| text.contains(h))
+    }
+
+    fn read(&self, cx: &ReadCx, file: FileId, path: &Path) -> FileFacts {
+        read(cx, file, path).into()
+    }
+}
+
+/// Reads one values file.
 pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     let _ = path;
     let mut out = DeployFacts::default();
@@ -175,6 +198,7 @@ fn nats_release(cfg: &YNode, doc: &YNode, out: &mut DeployFacts) {
         hostnames,
         locality: "k8s:default/StatefulSet/nats".into(),
         replicas,
+        unless_listening: None,
     });
 }
 

@@ -1,13 +1,15 @@
 //! Deployment files other than NATS configs: docker-compose, Kubernetes, Helm values, `.env`,
 //! systemd units and scripts.
 //!
-//! Each reader turns one file into [`DeployFacts`]: the nats-server processes it launches
-//! ([`Launch`]: which config file, command-line flags, hostnames, replicas, locality), the
-//! wasmCloud hosts and wadm instances it runs (already typed as [`crate::model::Host`] /
-//! [`crate::model::Wadm`], defaults filled in per truth/jetstream-leafnodes.md §4), and NATS
-//! configs embedded in it (Kubernetes ConfigMaps). [`crate::model::assemble`] combines them with
-//! the parsed NATS configs.
+//! Every kind of file has one [`Reader`]: it recognises the file by content (discovery asks it) and
+//! reads it into facts ([`crate::model::facts`]): the nats-server processes it launches (which
+//! config file, command-line flags, environment, hostnames, replicas, locality), the wasmCloud hosts
+//! and wadm instances it runs (already typed as [`crate::model::Host`] / [`crate::model::Wadm`],
+//! defaults filled in per truth/jetstream-leafnodes.md §4), and NATS configs embedded in it
+//! (Kubernetes ConfigMaps). Readers only read: they never parse a NATS config; the pipeline parses
+//! the configs the facts name and [`crate::model::assemble`] combines both.
 
+pub mod command;
 pub mod compose;
 pub mod envfile;
 pub mod flags;
@@ -15,150 +17,101 @@ pub mod helm;
 pub mod helm_templates;
 pub mod kube;
 pub mod nats_chart;
+pub mod nats_conf;
 pub mod script;
 pub mod shell;
 pub mod systemd;
 pub mod wasmcloud;
 pub mod yaml;
 
-use crate::diagnostic::Diagnostic;
-use crate::model::{Host, LeafRemote, Listener, Origin, Wadm};
-use crate::span::{FileId, Span, Spanned};
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use crate::model::facts::{ConfigRef, DeployFacts};
+use crate::span::{FileId, Spanned};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
 
-/// Which config file a launched nats-server reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConfigRef {
-    /// No config (flags only).
-    None,
-    /// A file of the scanned tree.
-    File(PathBuf),
-    /// A NATS config embedded in a YAML file (ConfigMap key), registered in the source db.
-    Embedded(FileId),
-    /// A path that maps to no file of the tree (written value kept for messages).
-    Unresolved(Spanned<String>),
+/// What a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    /// A NATS server config or include fragment, whatever its extension (parsed by the pipeline).
+    NatsConfig,
+    Compose,
+    /// Kubernetes manifests (multi-document YAML, kustomization files).
+    Kubernetes,
+    /// Helm values files (plain YAML) of the nats, wadm, wasmcloud-host or wasmcloud-platform charts.
+    HelmValues,
+    /// `.env` files.
+    Env,
+    Systemd,
+    /// Shell scripts with `nats-server` / `wash up` / `wasmcloud` command lines.
+    Script,
 }
 
-/// Server settings given outside the config (command-line flags, operator/chart fixed values).
-/// They override the config, like nats-server's flags do.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ServerFlags {
-    /// `-js`/`--jetstream` (span of the flag).
-    pub jetstream: Option<Spanned<bool>>,
-    /// A JetStream domain set outside a config file (wash's generated config, operator sidecar).
-    pub js_domain: Option<Spanned<String>>,
-    pub store_dir: Option<Spanned<String>>,
-    /// `-a/--addr/--net`.
-    pub addr: Option<Spanned<String>>,
-    /// `-p/--port`.
-    pub port: Option<Spanned<i64>>,
-    /// `-n/--name/--server_name`.
-    pub name: Option<Spanned<String>>,
-    /// `-m/--http_port`.
-    pub http_port: Option<Spanned<i64>>,
-    pub cluster_name: Option<Spanned<String>>,
-    /// `--cluster`/`--cluster_listen` URL.
-    pub cluster_listen: Option<Spanned<String>>,
-    /// `--routes` (comma-separated, split).
-    pub routes: Vec<Spanned<String>>,
-    /// Leafnode listener set outside a config (wash, charts).
-    pub leaf_listen: Option<Listener>,
-    /// Leaf remotes set outside a config (wash `--nats-remote-url`, operator sidecar).
-    pub leaf_remotes: Vec<LeafRemote>,
-    /// `-c/--config` value as written.
-    pub config_arg: Option<Spanned<String>>,
-}
-
-/// One nats-server process (or a set of identical replicas) started by a deployment file.
-#[derive(Debug, Clone)]
-pub struct Launch {
-    pub origin: Origin,
-    pub label: String,
-    /// Where it is declared (service name, workload, ExecStart, command line).
-    pub span: Span,
-    pub config: ConfigRef,
-    pub flags: ServerFlags,
-    /// Environment visible to the server (for `$VAR` in its config).
-    pub env: BTreeMap<String, String>,
-    pub hostnames: Vec<String>,
-    pub locality: String,
-    pub replicas: u32,
-}
-
-/// What one deployment file contributes.
+/// What one file contributes: its facts, and the Kubernetes objects that are joined across files
+/// ([`kube::link`]) once every file is read.
 #[derive(Default)]
-pub struct DeployFacts {
-    pub launches: Vec<Launch>,
-    pub hosts: Vec<Host>,
-    pub wadms: Vec<Wadm>,
-    /// NATS configs embedded in this file (not launched by anything seen here), registered in the db.
-    pub embedded: Vec<FileId>,
-    /// Extra hostnames for servers (Kubernetes Services): `(selector workload name, names)`.
-    pub services: Vec<ServiceNames>,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Kubernetes objects, joined across files by [`kube::link`].
+pub struct FileFacts {
+    pub facts: DeployFacts,
     pub kube: kube::KubeDocs,
-    /// Embedded configs that need their own include loader and config path (ConfigMap siblings).
-    pub include_loaders: Vec<(FileId, PathBuf, std::sync::Arc<dyn crate::nats::include::IncludeLoader>)>,
 }
 
-/// DNS names a Kubernetes Service gives to the pods of a workload.
-#[derive(Debug, Clone)]
-pub struct ServiceNames {
-    pub namespace: String,
-    /// Labels the Service selects.
-    pub selector: BTreeMap<String, String>,
-    pub names: Vec<String>,
-    /// Headless Service: pod DNS names `<pod>.<svc>` exist.
-    pub headless: bool,
-    pub service: String,
+impl From<DeployFacts> for FileFacts {
+    fn from(facts: DeployFacts) -> FileFacts {
+        FileFacts { facts, kube: kube::KubeDocs::default() }
+    }
 }
 
-impl DeployFacts {
-    /// The facts of every file, in order, in one value. Each list is allocated once at its final
-    /// size (a fleet has 10^5 launches of 700 bytes each; growing by doubling would copy them and
-    /// leave up to half the capacity unused).
-    pub fn merge(parts: Vec<DeployFacts>) -> DeployFacts {
-        let mut all = DeployFacts::default();
-        let total = |f: fn(&DeployFacts) -> usize| parts.iter().map(f).sum::<usize>();
-        all.launches.reserve_exact(total(|p| p.launches.len()));
-        all.hosts.reserve_exact(total(|p| p.hosts.len()));
-        all.wadms.reserve_exact(total(|p| p.wadms.len()));
-        all.embedded.reserve_exact(total(|p| p.embedded.len()));
-        all.services.reserve_exact(total(|p| p.services.len()));
-        all.diagnostics.reserve_exact(total(|p| p.diagnostics.len()));
-        all.include_loaders.reserve_exact(total(|p| p.include_loaders.len()));
-        all.kube.reserve_exact(parts.iter().map(|p| &p.kube));
-        for p in parts {
-            all.extend(p);
-        }
-        all
-    }
+/// One kind of deployment file.
+pub trait Reader: Sync {
+    /// The kind of file this reader reads.
+    fn kind(&self) -> FileKind;
+    /// True when `text`, of a file whose name fits this kind, is such a file.
+    fn recognise(&self, path: &Path, text: &str) -> bool;
+    /// The facts of one file of this kind, registered in `cx.db` as `file`.
+    fn read(&self, cx: &ReadCx, file: FileId, path: &Path) -> FileFacts;
+}
 
-    /// Frees unused capacity: a file's facts are built by `push`, which reserves room for four
-    /// launches or hosts where a file declares one.
-    pub fn shrink_to_fit(&mut self) {
-        self.launches.shrink_to_fit();
-        self.hosts.shrink_to_fit();
-        self.wadms.shrink_to_fit();
-        self.embedded.shrink_to_fit();
-        self.services.shrink_to_fit();
-        self.diagnostics.shrink_to_fit();
-        self.include_loaders.shrink_to_fit();
-        self.kube.shrink_to_fit();
-    }
+/// The reader of every kind of deployment file (NATS configs have none: the pipeline parses them).
+pub fn reader(kind: FileKind) -> Option<&'static dyn Reader> {
+    Some(match kind {
+        FileKind::Compose => &compose::Compose,
+        FileKind::Kubernetes => &kube::Kubernetes,
+        FileKind::HelmValues => &helm::HelmValues,
+        FileKind::Env => &envfile::EnvFile,
+        FileKind::Systemd => &systemd::Systemd,
+        FileKind::Script => &script::Script,
+        FileKind::NatsConfig => return None,
+    })
+}
 
-    pub fn extend(&mut self, other: DeployFacts) {
-        self.launches.extend(other.launches);
-        self.hosts.extend(other.hosts);
-        self.wadms.extend(other.wadms);
-        self.embedded.extend(other.embedded);
-        self.services.extend(other.services);
-        self.diagnostics.extend(other.diagnostics);
-        self.kube.extend(other.kube);
-        self.include_loaders.extend(other.include_loaders);
+/// Reads every deployment file (in parallel, merged in the given order) and joins the Kubernetes
+/// objects of all of them.
+pub fn read_all<'p>(cx: &ReadCx, files: impl ParallelIterator<Item = (FileId, &'p Path, FileKind)>) -> DeployFacts {
+    let per_file: Vec<FileFacts> = files
+        .filter_map(|(file, path, kind)| {
+            let reader = reader(kind)?;
+            // A panic while reading one file becomes an internal-error finding for it; the run goes on.
+            let mut read = crate::guard::per_file(cx.db, file, || reader.read(cx, file, path)).unwrap_or_else(|failed| {
+                FileFacts::from(DeployFacts { diagnostics: vec![*failed], ..DeployFacts::default() })
+            });
+            read.facts.shrink_to_fit();
+            read.kube.shrink_to_fit();
+            Some(read)
+        })
+        .collect();
+    let mut kube = kube::KubeDocs::default();
+    kube.reserve_exact(per_file.iter().map(|p| &p.kube));
+    let mut facts = DeployFacts::default();
+    let (parts, docs): (Vec<DeployFacts>, Vec<kube::KubeDocs>) =
+        per_file.into_iter().map(|p| (p.facts, p.kube)).unzip();
+    facts.reserve_exact(&parts);
+    for p in parts {
+        facts.extend(p);
     }
+    for d in docs {
+        kube.extend(d);
+    }
+    kube::link(cx.db, &kube, &mut facts);
+    facts
 }
 
 /// The image's repository name without registry and tag: `ghcr.io/wasmcloud/wadm:v1` → `wasmcloud/wadm`.
@@ -211,7 +164,7 @@ pub const MAX_AUX_FILE: u64 = 1 << 20;
 
 impl ReadCx<'_> {
     /// The file at `path`, reusing the db's copy or reading it (regular files only, size-capped).
-    pub fn load(&self, path: &std::path::Path) -> Option<FileId> {
+    pub fn load(&self, path: &Path) -> Option<FileId> {
         if let Some(id) = self.db.find(path) {
             return Some(id);
         }
@@ -226,7 +179,7 @@ impl ReadCx<'_> {
 }
 
 /// Joins `rel` to `base` and removes `.`/`..` components without touching the file system.
-pub fn normalize_join(base: &std::path::Path, rel: &str) -> PathBuf {
+pub fn normalize_join(base: &Path, rel: &str) -> PathBuf {
     use std::path::Component;
     let joined = base.join(rel);
     let mut out = PathBuf::new();
@@ -244,9 +197,71 @@ pub fn normalize_join(base: &std::path::Path, rel: &str) -> PathBuf {
     out
 }
 
-/// Maps a path inside a container to a file of the tree through bind mounts `(host source, container target)`;
-/// `base` is the folder host sources are relative to.
-pub fn resolve_mount(base: &std::path::Path, mounts: &[(String, String)], inner: &str) -> Option<PathBuf> {
+/// The locality of files in `display`'s folder (same rule as standalone configs).
+pub fn folder_locality(display: &str) -> String {
+    match display.rfind('/') {
+        Some(i) => display[..i].to_string(),
+        None => ".".to_string(),
+    }
+}
+
+/// A path written in a unit or script, mapped into the scanned tree `root`: as written (relative to
+/// `dir`), else the same file name in `dir`. An absolute path names a file of the target machine,
+/// so it counts as written only inside the scanned tree (never a file of the machine running latticelint).
+pub fn tree_path(root: &Path, dir: &Path, written: &str) -> Option<PathBuf> {
+    let direct = normalize_join(dir, written);
+    if in_tree(root, written, &direct) && direct.is_file() {
+        return Some(direct);
+    }
+    let name = Path::new(written).file_name()?;
+    let beside = dir.join(name);
+    beside.is_file().then_some(beside)
+}
+
+/// The config a `-c` argument names, looked up in the tree ([`tree_path`]).
+pub fn config_in_tree(root: &Path, dir: &Path, arg: Option<&Spanned<String>>) -> ConfigRef {
+    match arg {
+        Some(c) => match tree_path(root, dir, &c.value) {
+            Some(p) => ConfigRef::File(p),
+            None => ConfigRef::Unresolved(c.clone()),
+        },
+        None => ConfigRef::None,
+    }
+}
+
+/// The config of a nats-server container: the `-c` argument through the bind mounts, else (when the
+/// container is given no arguments) the image's default (`--config /etc/nats/nats-server.conf`, or
+/// `nats-server.conf` in the scratch image) if a mount provides it.
+pub fn container_config(
+    root: &Path,
+    base: &Path,
+    mounts: &[(String, String)],
+    arg: Option<&Spanned<String>>,
+    no_arguments: bool,
+) -> ConfigRef {
+    match arg {
+        Some(c) => match resolve_mount(root, base, mounts, &c.value) {
+            Some(p) => ConfigRef::File(p),
+            None => ConfigRef::Unresolved(c.clone()),
+        },
+        None if no_arguments => ["/etc/nats/nats-server.conf", "/nats-server.conf"]
+            .iter()
+            .find_map(|p| resolve_mount(root, base, mounts, p))
+            .map(ConfigRef::File)
+            .unwrap_or(ConfigRef::None),
+        None => ConfigRef::None,
+    }
+}
+
+/// True when `resolved` (the file `written` names) may be read: a relative path is the deployment's own
+/// file, an absolute one is a path of the target machine and counts only inside the scanned `root`.
+pub fn in_tree(root: &Path, written: &str, resolved: &Path) -> bool {
+    !Path::new(written).is_absolute() || resolved.starts_with(root)
+}
+
+/// Maps a path inside a container to a file of the tree `root` through bind mounts `(host source,
+/// container target)`; `base` is the folder host sources are relative to.
+pub fn resolve_mount(root: &Path, base: &Path, mounts: &[(String, String)], inner: &str) -> Option<PathBuf> {
     let inner = inner.trim_end_matches('/');
     let mut best: Option<(usize, PathBuf)> = None;
     for (src, dst) in mounts {
@@ -257,7 +272,7 @@ pub fn resolve_mount(base: &std::path::Path, mounts: &[(String, String)], inner:
             if !rest.is_empty() {
                 p = p.join(rest);
             }
-            if p.is_file() && best.as_ref().map_or(true, |(l, _)| dst.len() > *l) {
+            if in_tree(root, src, &p) && p.is_file() && best.as_ref().map_or(true, |(l, _)| dst.len() > *l) {
                 best = Some((dst.len(), p));
             }
         }
@@ -265,24 +280,26 @@ pub fn resolve_mount(base: &std::path::Path, mounts: &[(String, String)], inner:
     best.map(|(_, p)| p)
 }
 
-/// Reads one deployment file of the given kind.
-pub fn read(cx: &ReadCx, file: FileId, path: &std::path::Path, kind: crate::discover::FileKind) -> DeployFacts {
-    use crate::discover::FileKind;
-    let mut facts = match kind {
-        FileKind::Compose => compose::read(cx, file, path),
-        FileKind::Kubernetes => kube::read(cx, file, path),
-        FileKind::HelmValues => helm::read(cx, file, path),
-        FileKind::Systemd => systemd::read(cx, file, path),
-        FileKind::Script => script::read(cx, file, path),
-        FileKind::Env | FileKind::NatsConfig => DeployFacts::default(),
-    };
-    facts.shrink_to_fit();
-    facts
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absolute_paths_are_read_only_inside_the_tree() {
+        let outside = tempfile::tempdir().unwrap();
+        let tree = tempfile::tempdir().unwrap();
+        let conf = outside.path().join("nats.conf");
+        std::fs::write(&conf, "port: 4222\n").unwrap();
+        let written = conf.to_string_lossy().into_owned();
+        // a path of the target machine that happens to exist here is not read
+        assert_eq!(tree_path(tree.path(), tree.path(), &written), None);
+        assert_eq!(tree_path(outside.path(), tree.path(), &written), Some(conf.clone()));
+        // the file of that name beside the unit is
+        std::fs::write(tree.path().join("nats.conf"), "port: 4222\n").unwrap();
+        assert_eq!(tree_path(tree.path(), tree.path(), &written), Some(tree.path().join("nats.conf")));
+        let mounts = vec![(written.clone(), "/etc/nats/nats-server.conf".to_string())];
+        assert_eq!(resolve_mount(tree.path(), tree.path(), &mounts, "/etc/nats/nats-server.conf"), None);
+    }
 
     #[test]
     fn image_names() {

@@ -5,6 +5,8 @@
 //! `$(X)` and `$$` for a shell `$`). Every word keeps the span of its raw text; a word whose value is
 //! exactly one variable also carries the span of that variable's assigned value.
 //!
+//! [`split_words`] splits command lines no shell reads the same way, expanding nothing.
+//!
 //! Unset variables expand to the empty string (latticelint reads files with an empty environment);
 //! command substitutions (`$(...)`, backquotes) cannot be known and mark the word `unknown`.
 
@@ -70,6 +72,8 @@ struct Lexer<'a> {
     file: FileId,
     base: usize,
     make: bool,
+    /// Words only ([`split_words`]): no expansion, operators, comments or redirections.
+    literal: bool,
 }
 
 fn is_ident_start(c: u8) -> bool {
@@ -91,9 +95,29 @@ pub fn for_each_command(
     vars: &mut Vars,
     mut f: impl FnMut(&mut Vars, Command),
 ) {
-    let mut lx = Lexer { text, b: text.as_bytes(), pos: 0, file, base, make };
+    let mut lx = Lexer { text, b: text.as_bytes(), pos: 0, file, base, make, literal: false };
     while let Some(cmd) = lx.next_command(vars) {
         f(vars, cmd);
+    }
+}
+
+/// Splits `text` (found at byte `base` of `file`) into words the way a POSIX shell does (quotes
+/// removed, `\` escapes), with nothing expanded: `$X`, `;`, `#` and `>` are text. Each word has
+/// the span of its raw text. For command lines that no shell reads (systemd `ExecStart=`, compose
+/// and Kubernetes `command:` strings).
+pub fn split_words(text: &str, file: FileId, base: usize) -> Vec<crate::span::Spanned<String>> {
+    let mut lx = Lexer { text, b: text.as_bytes(), pos: 0, file, base, make: false, literal: true };
+    let vars = Vars::default();
+    let mut out = Vec::new();
+    loop {
+        while lx.pos < lx.b.len() && lx.b[lx.pos].is_ascii_whitespace() {
+            lx.pos += 1;
+        }
+        if lx.pos >= lx.b.len() {
+            return out;
+        }
+        let w = lx.word(&vars);
+        out.push(crate::span::Spanned::new(w.value, w.span));
     }
 }
 
@@ -281,7 +305,8 @@ impl Lexer<'_> {
         while self.pos < self.b.len() {
             let c = self.b[self.pos];
             if quote.is_none() {
-                if c.is_ascii_whitespace() || matches!(c, b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>') {
+                let operator = matches!(c, b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>');
+                if c.is_ascii_whitespace() || (operator && !self.literal) {
                     break;
                 }
                 if c == b'=' && assign_at.is_none() && name_ok && self.pos > start && is_ident_start(self.b[start]) {
@@ -333,7 +358,7 @@ impl Lexer<'_> {
                         }
                     }
                 }
-                (_, b'`') => {
+                (_, b'`') if !self.literal => {
                     self.pos += 1;
                     while self.pos < self.b.len() && self.b[self.pos] != b'`' {
                         self.pos += 1;
@@ -342,7 +367,7 @@ impl Lexer<'_> {
                     unknown = true;
                     single = Single::Mixed;
                 }
-                (_, b'$') => {
+                (_, b'$') if !self.literal => {
                     let (v, sp, unk) = self.dollar(vars);
                     unknown |= unk;
                     single = match single {
@@ -527,6 +552,15 @@ mod tests {
                 vec!["true"],
             ]
         );
+    }
+
+    #[test]
+    fn words_without_expansion() {
+        let text = "-c '/etc/my server.conf' --name=na_1 $HOME a;b \"x\\\"y\"";
+        let w = split_words(text, FileId(0), 10);
+        let values: Vec<&str> = w.iter().map(|w| w.value.as_str()).collect();
+        assert_eq!(values, vec!["-c", "/etc/my server.conf", "--name=na_1", "$HOME", "a;b", "x\"y"]);
+        assert_eq!(w[1].span, Span::new(FileId(0), 13, 34));
     }
 
     #[test]

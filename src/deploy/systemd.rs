@@ -6,33 +6,33 @@
 //! keep them). A unit's locality is its folder, like the config files next to it.
 
 use super::envfile::{parse_env_text, EnvSet};
-use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, split_words, wasmcloud_takes_value, Word};
+use super::flags::{is_nats_server_bin, nats_server_flags, parse_flags, wasmcloud_takes_value, Word};
 use super::wasmcloud::{build_host, build_wadm, env_is_host, env_is_wadm, Decl};
-use super::{ConfigRef, DeployFacts, Launch, ReadCx};
+use super::{config_in_tree, folder_locality, tree_path, FileFacts, FileKind, ReadCx};
+use crate::deploy::shell::split_words;
+use crate::model::facts::{DeployFacts, Launch};
 use crate::model::Origin;
 use crate::span::{FileId, Span};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// The locality of files in `display`'s folder (same rule as standalone configs).
-pub fn folder_locality(display: &str) -> String {
-    match display.rfind('/') {
-        Some(i) => display[..i].to_string(),
-        None => ".".to_string(),
+/// The reader of systemd units.
+pub struct Systemd;
+
+impl super::Reader for Systemd {
+    fn kind(&self) -> FileKind {
+        FileKind::Systemd
+    }
+
+    fn recognise(&self, _path: &Path, text: &str) -> bool {
+        text.contains("[Service]") || text.contains("[Unit]")
+    }
+
+    fn read(&self, cx: &ReadCx, file: FileId, path: &Path) -> FileFacts {
+        read(cx, file, path).into()
     }
 }
 
-/// A path written in a unit or script, mapped into the scanned tree: as written (relative to `dir`),
-/// else the same file name in `dir`.
-pub fn tree_path(dir: &Path, written: &str) -> Option<PathBuf> {
-    let direct = super::normalize_join(dir, written);
-    if direct.is_file() {
-        return Some(direct);
-    }
-    let name = Path::new(written).file_name()?;
-    let beside = dir.join(name);
-    beside.is_file().then_some(beside)
-}
-
+/// Reads one unit.
 pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     let mut out = DeployFacts::default();
     let src = cx.db.get(file);
@@ -76,7 +76,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
             }
             "EnvironmentFile" => {
                 let p = value.trim().trim_start_matches('-');
-                if let Some(tp) = tree_path(dir, p) {
+                if let Some(tp) = tree_path(cx.db.root(), dir, p) {
                     if let Some(id) = cx.load(&tp) {
                         env.extend(&parse_env_text(&cx.db.get(id).text, id));
                     }
@@ -98,13 +98,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     let origin = Origin::Systemd { unit: unit.clone() };
     if is_nats_server_bin(&bin.value) {
         let flags = nats_server_flags(&argv[1..]);
-        let config = match &flags.config_arg {
-            Some(c) => match tree_path(dir, &c.value) {
-                Some(p) => ConfigRef::File(p),
-                None => ConfigRef::Unresolved(c.clone()),
-            },
-            None => ConfigRef::None,
-        };
+        let config = config_in_tree(cx.db.root(), dir, flags.config_arg.as_ref());
         let label = unit.trim_end_matches(".service").to_string();
         out.launches.push(Launch {
             origin,
@@ -116,6 +110,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
             hostnames: Vec::new(),
             locality,
             replicas: 1,
+            unless_listening: None,
         });
         return out;
     }
@@ -132,7 +127,9 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::facts::ConfigRef;
     use crate::source::SourceDb;
+    use std::path::PathBuf;
 
     #[test]
     fn units() {

@@ -56,31 +56,9 @@ fn setting(flags: &[Flag], names: &[&str], env: &EnvSet, vars: &[&str]) -> Optio
     vars.iter().find_map(|n| env.value(n)).map(|v| Spanned::new(v.value.clone(), v.span))
 }
 
-/// Strips a `nats://`/`tls://` scheme and userinfo: `nats://u:p@h:4222` → `h:4222`.
-pub fn strip_url(s: &str) -> &str {
-    let s = s.trim();
-    let s = s.split_once("://").map(|(_, r)| r).unwrap_or(s);
-    let s = s.rsplit_once('@').map(|(_, r)| r).unwrap_or(s);
-    s.trim_end_matches('/')
-}
-
-/// Splits `host[:port]` (scheme allowed) into host and port.
-pub fn split_host_port(s: &str) -> (String, Option<u16>) {
-    let s = strip_url(s);
-    if let Some(rest) = s.strip_prefix('[') {
-        if let Some((h, p)) = rest.split_once(']') {
-            return (h.to_string(), p.strip_prefix(':').and_then(|p| p.parse().ok()));
-        }
-    }
-    match s.rsplit_once(':') {
-        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty() => (h.to_string(), p.parse().ok()),
-        _ => (s.to_string(), None),
-    }
-}
-
 fn endpoint(host: Option<Spanned<String>>, port: Option<Spanned<String>>, fallback: &Endpoint) -> Endpoint {
     let (host_v, host_d) = match host {
-        Some(h) => (Spanned::new(strip_url(&h.value).to_string(), h.span), false),
+        Some(h) => (Spanned::new(crate::model::address::strip_url(&h.value).to_string(), h.span), false),
         None => (fallback.host.clone(), fallback.defaulted),
     };
     let (port_v, port_d) = match port.and_then(|p| p.value.trim().parse::<u16>().ok().map(|n| Spanned::new(n, p.span)))
@@ -170,10 +148,10 @@ pub fn leaf_sidecar(
     leaf_domain: Spanned<String>,
     url: Spanned<String>,
     credentials: Option<Spanned<String>>,
-) -> super::Launch {
+) -> crate::model::facts::Launch {
     let span = decl.span;
     let remote_span = url.span;
-    let flags = super::ServerFlags {
+    let flags = crate::model::facts::ServerFlags {
         jetstream: Some(Spanned::new(true, span)),
         js_domain: Some(leaf_domain),
         addr: Some(Spanned::new("127.0.0.1".into(), span)),
@@ -189,16 +167,17 @@ pub fn leaf_sidecar(
         }],
         ..Default::default()
     };
-    super::Launch {
+    crate::model::facts::Launch {
         origin: decl.origin.clone(),
         label,
         span,
-        config: super::ConfigRef::None,
+        config: crate::model::facts::ConfigRef::None,
         flags,
         env: std::collections::BTreeMap::new(),
         hostnames: Vec::new(),
         locality: decl.locality.clone(),
         replicas: decl.replicas,
+        unless_listening: None,
     }
 }
 
@@ -209,7 +188,7 @@ pub fn build_wadm(decl: &Decl, env: &EnvSet, flags: &[Flag]) -> Wadm {
         Some(s) => super::flags::split_list(&s)
             .into_iter()
             .map(|part| {
-                let (h, p) = split_host_port(&part.value);
+                let (h, p) = crate::model::address::host_and_port(&part.value);
                 Endpoint {
                     host: Spanned::new(h, part.span),
                     port: Spanned::new(p.unwrap_or(4222), part.span),

@@ -153,6 +153,21 @@ pub struct YamlError {
     pub message: String,
 }
 
+impl YamlError {
+    /// The finding for a YAML file that does not parse (every YAML reader reports it this way).
+    pub fn diagnostic(&self) -> crate::diagnostic::Diagnostic {
+        crate::diagnostic::Diagnostic::new("syntax-error", self.span, format!("invalid YAML: {}", self.message))
+            .with_label("the YAML parser stops here")
+    }
+}
+
+/// [`parse`], with a syntax error reported into `diagnostics`.
+pub fn parse_reporting(text: &str, file: FileId, diagnostics: &mut Vec<crate::diagnostic::Diagnostic>) -> Vec<YNode> {
+    let (docs, err) = parse(text, file);
+    diagnostics.extend(err.map(|e| e.diagnostic()));
+    docs
+}
+
 /// Parses every document of `text`. Documents before a syntax error are kept.
 pub fn parse(text: &str, file: FileId) -> (Vec<YNode>, Option<YamlError>) {
     let offsets = CharOffsets::new(text);

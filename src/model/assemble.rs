@@ -14,7 +14,7 @@
 //!   `seed.conf`/`seed_tls.conf`). The first file by path is the server; the others are its variants.
 //!   Reload steps and alternative configs of one node (nats-server's test fixtures) are written this way.
 
-use crate::deploy::{ConfigRef, DeployFacts, Launch, ServerFlags};
+use crate::model::facts::{ConfigRef, DeployFacts, Launch, ServerFlags};
 use crate::model::{Cluster, HostId, Listener, Model, Origin, Server, ServerId};
 use crate::nats::ParsedConfig;
 use crate::source::SourceDb;
@@ -62,7 +62,6 @@ pub fn assemble(
         .chain(launched.values().flat_map(|l| l.includes.iter()))
         .copied()
         .collect();
-    let launched_files: HashSet<FileId> = file_of_launch.values().copied().collect();
 
     // A launch without its own parse starts from its file's plain server: moved out for the file's
     // last such launch (a launched file is never a lone server), cloned for the others.
@@ -75,7 +74,19 @@ pub fn assemble(
         }
     }
     let mut servers: Vec<Server> = Vec::with_capacity(facts.launches.len());
+    // The server of each launch, `None` for a launch that did not happen (see [`crate::model::facts::UnlessListening`]).
+    let mut server_of_launch: Vec<Option<usize>> = Vec::with_capacity(facts.launches.len());
     for (i, launch) in facts.launches.iter().enumerate() {
+        if let Some(cond) = &launch.unless_listening {
+            let taken = cond.launches.iter().filter_map(|&j| server_of_launch.get(j).copied().flatten()).any(|k| {
+                let port = servers[k].client.as_ref().and_then(|l| l.port);
+                port.and_then(|p| u16::try_from(p).ok()).unwrap_or(4222) == cond.port
+            });
+            if taken {
+                server_of_launch.push(None);
+                continue;
+            }
+        }
         let base = match launched.remove(&i) {
             Some(own) => Some(own.server),
             None => file_of_launch.get(&i).and_then(|f| index.get(f)).map(|&k| {
@@ -88,8 +99,14 @@ pub fn assemble(
                 }
             }),
         };
+        server_of_launch.push(Some(servers.len()));
         servers.push(from_launch(launch, base, db));
     }
+    let launched_files: HashSet<FileId> = file_of_launch
+        .iter()
+        .filter(|(i, _)| server_of_launch.get(**i).is_some_and(Option::is_some))
+        .map(|(_, f)| *f)
+        .collect();
     let lone: Vec<Lowered> =
         standalone.into_iter().filter(|c| !fragments.contains(&c.file) && !launched_files.contains(&c.file)).collect();
     servers.extend(fold_variants(lone, db));
@@ -156,8 +173,9 @@ fn link_sidecars(model: &mut Model) {
     }
 }
 
-pub fn is_loopback(host: &str) -> bool {
-    matches!(host, "127.0.0.1" | "localhost" | "::1" | "0.0.0.0" | "")
+/// A host that means the host's own machine (none written counts as one).
+fn is_loopback(host: &str) -> bool {
+    host.is_empty() || crate::model::address::is_loopback_host(host)
 }
 
 /// A server for one launch: the lowered config (or an empty server) with the launch's flags applied.
@@ -262,7 +280,7 @@ pub fn apply_flags(s: &mut Server, f: &ServerFlags) {
             c.name = Some(n.clone());
         }
         if let Some(l) = &f.cluster_listen {
-            let (h, p) = crate::deploy::wasmcloud::split_host_port(&l.value);
+            let (h, p) = crate::model::address::host_and_port(&l.value);
             c.listen = Some(Listener { host: Some(h), port: p.map(i64::from), span: l.span });
         }
         if !f.routes.is_empty() {

@@ -2,12 +2,15 @@
 //! field traced to its source span.
 //!
 //! Servers come from NATS config files (see `server.rs` / the config lowering) and from the
-//! deployment files that launch them (compose, Kubernetes, systemd, scripts: `crate::deploy`),
+//! deployment files that launch them (compose, Kubernetes, systemd, scripts: the `deploy` readers read
+//! them into [`facts`]),
 //! which add command-line flags, hostnames and replicas. Hosts and wadm come only from
 //! deployment files. Fields that were not written carry `None`; a finding about a missing value
 //! points at the owner's `span` (the place it should be written).
 
+pub mod address;
 pub mod assemble;
+pub mod facts;
 pub mod server;
 
 use crate::span::{Span, Spanned};
@@ -76,7 +79,7 @@ pub struct Account {
 pub struct Cluster {
     pub name: Option<Spanned<String>>,
     pub listen: Option<Listener>,
-    /// Route URLs (userinfo kept as written; never printed, see `crate::redact`).
+    /// Route URLs (userinfo kept as written; never printed, the report masks them).
     pub routes: Vec<Spanned<String>>,
     pub span: Span,
 }

@@ -102,21 +102,11 @@ fn is_wildcard_host(h: &str) -> bool {
     matches!(h, "" | "0.0.0.0" | "::" | "[::]" | "*")
 }
 
-/// Splits `host:port` like Go's `net.SplitHostPort` (IPv6 in brackets); `None` when malformed.
+/// Splits a listener's `host:port` like Go's `net.SplitHostPort` (IPv6 in brackets); `None` when
+/// malformed or without a port.
 pub fn split_host_port(s: &str) -> Option<(String, i64)> {
-    let (host, port) = if let Some(rest) = s.strip_prefix('[') {
-        let close = rest.find(']')?;
-        let port = rest[close + 1..].strip_prefix(':')?;
-        (rest[..close].to_string(), port)
-    } else {
-        let i = s.rfind(':')?;
-        if s[..i].contains(':') {
-            return None;
-        }
-        (s[..i].to_string(), &s[i + 1..])
-    };
-    let port = port.parse::<i64>().ok()?;
-    Some((host, port))
+    let (host, port) = crate::model::address::split_host_port(s)?;
+    Some((host.to_string(), port?.parse::<i64>().ok()?))
 }
 
 /// A `hostport` value: an int port or a `host:port` string.

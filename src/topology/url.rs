@@ -35,17 +35,8 @@ impl DialUrl {
             },
             None => (None, false),
         };
-        let (host, port) = if let Some(stripped) = hostport.strip_prefix('[') {
-            let end = stripped.find(']')?;
-            let host = &stripped[..end];
-            let port = stripped[end + 1..].strip_prefix(':').and_then(|p| p.parse().ok());
-            (host.to_string(), port)
-        } else {
-            match hostport.rsplit_once(':') {
-                Some((h, p)) if !h.contains(':') => (h.to_string(), p.parse().ok()),
-                _ => (hostport.to_string(), None),
-            }
-        };
+        let (host, port) = crate::model::address::split_host_port(hostport)?;
+        let port = port.and_then(|p| p.parse().ok());
         if host.is_empty() {
             return None;
         }
@@ -85,11 +76,7 @@ impl DialUrl {
     }
 }
 
-/// `localhost`, `127.x`, `::1`, `0.0.0.0` (dialing the unspecified address reaches the local machine).
-pub fn is_loopback_host(host: &str) -> bool {
-    let h = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
-    h == "localhost" || h.starts_with("127.") || h == "::1" || h == "0.0.0.0" || h == "::" || h.ends_with(".localhost")
-}
+pub use crate::model::address::is_loopback_host;
 
 /// Removes the userinfo of any URL-looking text (for messages).
 pub fn redact(url: &str) -> String {
