@@ -10,7 +10,15 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 fn corpus() -> Vec<(String, String)> {
-    let root = std::env::var("LATTICELINT_BENCH_CORPUS").unwrap_or_else(|_| "/work/shared/corpus".into());
+    // LATTICELINT_BENCH_CORPUS, else the corpus of the shared data ($LATTICELINT_SHARED, else
+    // ../shared beside the clone).
+    let root = std::env::var_os("LATTICELINT_BENCH_CORPUS").map(std::path::PathBuf::from).unwrap_or_else(|| {
+        std::env::var_os("LATTICELINT_SHARED")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+            .join("corpus")
+    });
+    assert!(root.is_dir(), "no corpus at {} (set LATTICELINT_BENCH_CORPUS or LATTICELINT_SHARED)", root.display());
     let mut out = Vec::new();
     for e in walkdir::WalkDir::new(&root).sort_by_file_name().into_iter().filter_map(Result::ok) {
         let p = e.path();

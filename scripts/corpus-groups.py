@@ -19,7 +19,9 @@ PER_FILE = {"syntax-error", "include-not-found", "include-cycle", "include-outsi
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus", default="/work/shared/corpus")
+    # the shared data: $LATTICELINT_SHARED, else ../shared beside the clone
+    shared = os.environ.get("LATTICELINT_SHARED") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared")
+    ap.add_argument("--corpus", default=os.path.join(shared, "corpus"))
     ap.add_argument("--latticelint", default=os.path.join(os.path.dirname(__file__), "..", "target", "release", "latticelint"))
     ap.add_argument("--all", action="store_true")
     ap.add_argument("--json")

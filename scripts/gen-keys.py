@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates src/nats/keys/table.rs from the key inventory of truth/nats-conf-keys.json.
 
-Usage: scripts/gen-keys.py /work/shared/truth/nats-conf-keys.json > src/nats/keys/table.rs
+Usage: scripts/gen-keys.py ../shared/truth/nats-conf-keys.json > src/nats/keys/table.rs
 
 The inventory's type strings (vocabulary in its `types` field) are translated into `Ty`
 expressions; every block keeps its `source` citation (nats-server server/opts.go lines).

@@ -13,7 +13,10 @@ For each config listed in the corpus's nats-t.tsv (kinds nats-conf and doc-extra
     gets none of those errors. Files that fail only for missing files are listed apart.
 
 Usage: scripts/nats-t-agreement.py [--corpus DIR] [--cases DIR] [--latticelint BIN] [--only 2.9|newest] [-v]
-  --cases DIR   also check every *.conf of DIR (e.g. /work/shared/truth/conf-cases); cases 140 and 152
+  --corpus DIR  default: $LATTICELINT_SHARED/corpus, else ../shared/corpus beside the clone
+  The servers: $LATTICELINT_NATS_DEBIAN (else the nats-server 2.9 Debian's package installed or on
+  PATH) and $LATTICELINT_NATS_NEWEST (else a nats-server on PATH that is not 2.9).
+  --cases DIR   also check every *.conf of DIR (e.g. ../shared/truth/conf-cases); cases 140 and 152
                 crash nats-server (Go stack overflow on include/env cycles) and are skipped.
 Exit status: 0 when both targets agree on every file, 1 otherwise.
 """
@@ -34,11 +37,49 @@ TYPE_WORDS = ("cannot contain spaces", "Expected 'enabled' or 'disabled'", "unsu
               "error parsing leafnode url", "is not a valid subject", "Not a valid public nkey", "not a valid seed")
 
 
+def shared_root():
+    """The shared data: $LATTICELINT_SHARED, else ../shared beside the clone."""
+    return os.environ.get("LATTICELINT_SHARED") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared")
+
+
+def server_version(path):
+    """The release `path --version` reports (`2.9.10`), or None when it does not run."""
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    m = re.search(r"\bv(\d+\.\d+\.\d+)", out)
+    return m.group(1) if m else None
+
+
+def nats_servers_on_path():
+    dirs = os.environ.get("PATH", "").split(os.pathsep)
+    return [p for p in (os.path.join(d, "nats-server") for d in dirs if d) if os.access(p, os.X_OK)]
+
+
+def debian_binary():
+    """nats-server 2.9: $LATTICELINT_NATS_DEBIAN, else PATH, else what Debian's package installed."""
+    if os.environ.get("LATTICELINT_NATS_DEBIAN"):
+        return os.environ["LATTICELINT_NATS_DEBIAN"]
+    try:
+        listed = subprocess.run(["dpkg-query", "-L", "nats-server"], capture_output=True, text=True).stdout.split()
+    except OSError:
+        listed = []
+    for p in nats_servers_on_path() + [p for p in listed if p.endswith("/nats-server")]:
+        if (server_version(p) or "").startswith("2.9."):
+            return p
+    return None
+
+
 def newest_binary():
-    found = shutil.which("nats-server")
-    if found and "shims" in found and shutil.which("pyenv"):
-        found = subprocess.run(["pyenv", "which", "nats-server"], capture_output=True, text=True).stdout.strip()
-    return found
+    """The newest nats-server: $LATTICELINT_NATS_NEWEST, else one on PATH that is not 2.9."""
+    if os.environ.get("LATTICELINT_NATS_NEWEST"):
+        return os.environ["LATTICELINT_NATS_NEWEST"]
+    for p in nats_servers_on_path():
+        v = server_version(p)
+        if v and not v.startswith("2.9."):
+            return p
+    return None
 
 
 def classify(line):
@@ -107,14 +148,17 @@ def run_lint(binary, folder, name, version):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--corpus", default="/work/shared/corpus")
+    ap.add_argument("--corpus", default=os.path.join(shared_root(), "corpus"))
     ap.add_argument("--latticelint", default=os.path.join(os.path.dirname(__file__), "..", "target", "debug", "latticelint"))
     ap.add_argument("--cases")
     ap.add_argument("--only", choices=["2.9", "newest"])
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
     lint = os.path.abspath(a.latticelint)
-    targets = [("2.9", "/usr/sbin/nats-server", "2.9"), ("newest", newest_binary(), None)]
+    targets = [("2.9", debian_binary(), "2.9"), ("newest", newest_binary(), None)]
+    for name, binary, _ in targets:
+        if binary is None and a.only in (None, name):
+            sys.exit(f"nats-t-agreement: no nats-server for target {name} (set LATTICELINT_NATS_DEBIAN / LATTICELINT_NATS_NEWEST)")
     rows = []
     with open(os.path.join(a.corpus, "nats-t.tsv")) as fh:
         for r in csv.DictReader(fh, delimiter="\t"):

@@ -1,18 +1,25 @@
 //! `.pre-commit-hooks.yaml` with the real `pre-commit` on a scratch git repository: a commit with a
 //! bad deployment fails, a good one passes. The `latticelint-system` hook runs the binary built for
-//! these tests (first on PATH); the `latticelint` hook (`language: rust`, built from source by
-//! pre-commit) is exercised by the ignored test `rust_hook_builds_and_lints` (slow).
+//! these tests (first on PATH); the `latticelint` hook the README recommends (`language: rust`:
+//! pre-commit runs `cargo install --path` of a clone of this crate) builds in a target folder kept
+//! under `CARGO_TARGET_TMPDIR` and seeded from this build's compiled dependencies, so only
+//! latticelint itself compiles, bounded by [`RUST_HOOK_LIMIT`]. pre-commit, git and cargo come
+//! through `tests/support/require.rs`.
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
-fn have(cmd: &str) -> bool {
-    Command::new(cmd).arg("--version").output().map(|o| o.status.success()).unwrap_or(false)
-}
+/// Longest time the `language: rust` hook may take to build and run.
+const RUST_HOOK_LIMIT: Duration = Duration::from_secs(900);
 
 struct Scratch {
     dir: tempfile::TempDir,
     path_env: String,
+    /// `CARGO_TARGET_DIR` for the builds pre-commit runs.
+    target_dir: Option<PathBuf>,
 }
 
 impl Scratch {
@@ -22,15 +29,19 @@ impl Scratch {
         let bin_dir = Path::new(env!("CARGO_BIN_EXE_latticelint")).parent().unwrap().to_path_buf();
         let path = std::env::var("PATH").unwrap_or_default();
         let path_env = if our_binary { format!("{}:{path}", bin_dir.display()) } else { path };
-        Scratch { dir, path_env }
+        Scratch { dir, path_env, target_dir: None }
     }
 
     fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
 
-    fn run(&self, cwd: &Path, cmd: &str, args: &[&str]) -> Output {
-        Command::new(cmd)
+    fn command(&self, cwd: &Path, cmd: &str, args: &[&str]) -> Command {
+        let mut command = Command::new(cmd);
+        if let Some(target) = &self.target_dir {
+            command.env("CARGO_TARGET_DIR", target);
+        }
+        command
             .args(args)
             .current_dir(cwd)
             .env("PATH", &self.path_env)
@@ -43,9 +54,35 @@ impl Scratch {
             .env("CARGO_NET_OFFLINE", "true")
             .env_remove("GIT_DIR")
             .env_remove("GIT_INDEX_FILE")
-            .env_remove("GIT_WORK_TREE")
-            .output()
-            .unwrap()
+            .env_remove("GIT_WORK_TREE");
+        command
+    }
+
+    fn run(&self, cwd: &Path, cmd: &str, args: &[&str]) -> Output {
+        self.command(cwd, cmd, args).output().unwrap()
+    }
+
+    /// [`Scratch::run`], killed (by PID, with its process group) when it takes longer than `limit`.
+    fn run_bounded(&self, cwd: &Path, cmd: &str, args: &[&str], limit: Duration) -> Output {
+        use std::os::unix::process::CommandExt;
+        let child = self
+            .command(cwd, cmd, args)
+            .process_group(0)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pgid = child.id();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || tx.send(child.wait_with_output()));
+        match rx.recv_timeout(limit) {
+            Ok(out) => out.unwrap(),
+            Err(_) => {
+                let _ = Command::new("kill").args(["-KILL", "--", &format!("-{pgid}")]).status();
+                panic!("{cmd} {args:?} took longer than {limit:?}: killed");
+            }
+        }
     }
 
     fn ok(&self, cwd: &Path, cmd: &str, args: &[&str]) -> String {
@@ -113,26 +150,52 @@ fn commit_fails_on_bad_and_passes_on_good(s: &Scratch, dir: &Path) {
 
 #[test]
 fn system_hook_blocks_a_bad_commit_and_passes_a_good_one() {
-    if !have("pre-commit") || !have("git") {
-        eprintln!("SKIPPED: pre-commit or git is not installed (pip install pre-commit)");
-        return;
-    }
+    require!(support::require::pre_commit());
     let s = Scratch::new(true);
     let (hooks, rev) = s.repo("hooks", &[(".pre-commit-hooks.yaml", &hooks_file())]);
     let dir = project(&s, &hooks, &rev, "latticelint-system");
     commit_fails_on_bad_and_passes_on_good(&s, &dir);
 }
 
-/// Slow (pre-commit runs `cargo install` of this crate): `cargo test --test cli_precommit -- --ignored`.
-#[test]
-#[ignore]
-fn rust_hook_builds_and_lints() {
-    if !have("pre-commit") || !have("git") || !have("cargo") {
-        eprintln!("SKIPPED: pre-commit, git or cargo is not installed");
-        return;
+/// A target folder for the hook's `cargo install`, kept between runs, first filled with the
+/// compiled dependencies of this test build (`target/release`): `cargo install` then compiles only
+/// the crates it resolves differently and latticelint.
+fn hook_target_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("precommit-rust-hook-target");
+    let release = dir.join("release");
+    if release.join("deps").is_dir() {
+        return dir;
     }
+    let ours = Path::new(env!("CARGO_BIN_EXE_latticelint")).parent().unwrap().to_path_buf();
+    let seeding = dir.join("release.seeding");
+    let _ = std::fs::remove_dir_all(&seeding);
+    std::fs::create_dir_all(seeding.join("deps")).unwrap();
+    for sub in ["build", ".fingerprint"] {
+        let st = Command::new("cp").args(["-a", "--reflink=auto"]).arg(ours.join(sub)).arg(&seeding).status().unwrap();
+        assert!(st.success(), "copying {sub} of {}", ours.display());
+    }
+    for e in std::fs::read_dir(ours.join("deps")).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let library = [".rlib", ".rmeta", ".so", ".d"].iter().any(|x| name.ends_with(x));
+        if library && !name.starts_with("liblatticelint") && !name.starts_with("latticelint") {
+            let st = Command::new("cp").args(["-a", "--reflink=auto"]).arg(e.path()).arg(seeding.join("deps")).status();
+            assert!(st.is_ok_and(|s| s.success()), "copying {name}");
+        }
+    }
+    std::fs::rename(&seeding, &release).unwrap();
+    dir
+}
+
+/// The README's hook: pre-commit builds latticelint from a clone of this crate with cargo and runs
+/// it; a bad commit fails, a good one passes, within [`RUST_HOOK_LIMIT`].
+#[test]
+fn rust_hook_builds_and_lints() {
+    require!(support::require::pre_commit());
+    require!(support::require::tool("cargo", "install a Rust toolchain"));
+    let started = Instant::now();
     // Our binary is not on PATH, so a pass proves pre-commit built and ran its own.
-    let s = Scratch::new(false);
+    let mut s = Scratch::new(false);
+    s.target_dir = Some(hook_target_dir());
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     // The crate as committed plus the current hooks file, as a repository pre-commit can clone.
     let src = s.path("hooks");
@@ -148,5 +211,10 @@ fn rust_hook_builds_and_lints() {
     s.ok(&src, "git", &["commit", "-q", "--no-verify", "-m", "src"]);
     let rev = s.ok(&src, "git", &["rev-parse", "HEAD"]).trim().to_string();
     let dir = project(&s, &src, &rev, "latticelint");
+    // Build the hook's environment now, bounded, so a slow build fails here and says so.
+    let build = s.run_bounded(&dir, "pre-commit", &["install-hooks"], RUST_HOOK_LIMIT);
+    assert!(build.status.success(), "pre-commit install-hooks failed:\n{}{}", text(&build.stdout), text(&build.stderr));
     commit_fails_on_bad_and_passes_on_good(&s, &dir);
+    let took = started.elapsed();
+    assert!(took < RUST_HOOK_LIMIT, "the rust hook took {took:?}, over {RUST_HOOK_LIMIT:?}");
 }

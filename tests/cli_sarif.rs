@@ -1,29 +1,15 @@
-//! The SARIF output of every fixture deployment passes the Microsoft SARIF Multitool with the SARIF
-//! and GitHub rule sets (`validate --rule-kind Sarif Gh`) without an error or a warning. The
-//! Multitool exits 0 even on errors, so the test reads its output log.
+//! The SARIF output of every fixture deployment, of a deployment generated here (a config embedded
+//! in a Kubernetes ConfigMap whose finding has a related location in another file, with a masked
+//! secret in its snippet) and of the shared corpus and truth topologies passes the Microsoft SARIF
+//! Multitool with the SARIF and GitHub rule sets (`validate --rule-kind Sarif Gh`) without an error
+//! or a warning. The Multitool exits 0 even on errors, so the test reads its output log. The
+//! Multitool and `../shared` come through `tests/support/require.rs`.
+
+mod support;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// `sarif-multitool` on PATH, else through npx; `None` when neither works.
-fn multitool() -> Option<Vec<String>> {
-    for cmd in [
-        vec!["sarif-multitool".to_string()],
-        vec!["npx".into(), "--no-install".into(), "@microsoft/sarif-multitool".into()],
-    ] {
-        let ok = Command::new(&cmd[0])
-            .args(&cmd[1..])
-            .arg("--version")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false);
-        if ok {
-            return Some(cmd);
-        }
-    }
-    None
-}
 
 /// Fixture deployments: each case under `fixtures/<group>/{ok,err}/`, and every other folder that holds files.
 fn cases(root: &Path) -> Vec<PathBuf> {
@@ -51,30 +37,34 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn sarif_of_every_fixture_passes_the_multitool() {
-    let Some(tool) = multitool() else {
-        eprintln!("SKIPPED: the SARIF Multitool is not installed (npm i -g @microsoft/sarif-multitool)");
-        return;
-    };
+/// A hub and a leaf whose config is embedded in a ConfigMap and dials the hub's client port: the
+/// finding lands in the YAML file, with the hub as related location.
+fn write_generated_deployment(dir: &Path) {
+    std::fs::create_dir_all(dir.join("k8s")).unwrap();
+    std::fs::write(
+        dir.join("hub.conf"),
+        "server_name: hub\nport: 4222\nleafnodes { port: 7422 }\njetstream { domain: hub }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("k8s/leaf.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: leaf-config\ndata:\n  leaf.conf: |\n    server_name: leaf\n    \
+         port: 4223\n    leafnodes {\n      remotes [ { url: \"nats-leaf://leaf:gen-Pa55w0rd@hub:4222\" } ]\n    }\n    \
+         jetstream { domain: leaf }\n",
+    )
+    .unwrap();
+}
+
+/// Writes the SARIF of each of `cases` under `out_dir`; returns the logs and the number of results.
+fn sarif_logs(cases: &[PathBuf], out_dir: &Path) -> (Vec<PathBuf>, usize) {
+    let _ = std::fs::remove_dir_all(out_dir);
+    std::fs::create_dir_all(out_dir).unwrap();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sarif-validation");
-    let _ = std::fs::remove_dir_all(&out_dir);
-    std::fs::create_dir_all(&out_dir).unwrap();
     let mut logs = Vec::new();
     let mut results = 0;
-    let fixtures = manifest.join("fixtures");
-    let mut all = cases(&fixtures);
-    all.push(fixtures.clone()); // everything at once, too
-                                // The team's real-world corpus and truth topologies, when present (outside the repository).
-    for extra in ["/work/shared/corpus", "/work/shared/truth/topologies"] {
-        if Path::new(extra).is_dir() {
-            all.push(PathBuf::from(extra));
-        }
-    }
-    for case in &all {
+    for (i, case) in cases.iter().enumerate() {
         let name = case.strip_prefix(manifest).unwrap_or(case).to_string_lossy().replace(['/', '\\'], "__");
-        let log = out_dir.join(format!("{name}.sarif"));
+        let log = out_dir.join(format!("{i:03}-{}.sarif", name.trim_start_matches("__")));
         let o = Command::new(env!("CARGO_BIN_EXE_latticelint"))
             .args(["check", "-f", "sarif", "-o"])
             .arg(&log)
@@ -86,20 +76,19 @@ fn sarif_of_every_fixture_passes_the_multitool() {
         results += v["runs"][0]["results"].as_array().map_or(0, Vec::len);
         logs.push(log);
     }
-    // The synthetic log of tests/report_formats.rs (embedded configs, related locations), when present.
-    let synthetic = Path::new(env!("CARGO_TARGET_TMPDIR")).join("synthetic.sarif");
-    if synthetic.exists() {
-        logs.push(synthetic);
-    }
-    // A negative control: our first log without `$schema`; the Multitool must flag it, or the gate is blind.
+    (logs, results)
+}
+
+/// Validates `logs` with the Multitool plus a negative control (the first log without `$schema`,
+/// which it must flag, or the gate is blind); panics on any error or warning.
+fn validate(tool: &Path, mut logs: Vec<PathBuf>, out_dir: &Path) {
     let control = out_dir.join("negative-control.sarif");
     let mut broken: Value = serde_json::from_str(&std::fs::read_to_string(&logs[0]).unwrap()).unwrap();
     broken.as_object_mut().unwrap().remove("$schema");
     std::fs::write(&control, serde_json::to_string(&broken).unwrap()).unwrap();
     logs.push(control);
     let validation = out_dir.join("validation.sarif");
-    let o = Command::new(&tool[0])
-        .args(&tool[1..])
+    let o = Command::new(tool)
         .arg("validate")
         .args(&logs)
         .args(["--rule-kind", "Sarif", "Gh", "--output"])
@@ -120,14 +109,44 @@ fn sarif_of_every_fixture_passes_the_multitool() {
             if uri.ends_with("negative-control.sarif") {
                 control_flagged = true;
             } else if level == "error" || level == "warning" {
-                problems.push(format!(
-                    "{level} {} {} at {}",
-                    r["ruleId"], r["message"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                ));
+                problems.push(format!("{level} {} {} at {uri}", r["ruleId"], r["message"]));
             }
         }
     }
     assert!(control_flagged, "the Multitool did not flag the negative control; is it reading the logs?");
     assert!(problems.is_empty(), "Multitool found {} problems:\n{}", problems.len(), problems.join("\n"));
-    eprintln!("Multitool: {} SARIF logs ({} results) validated with --rule-kind Sarif Gh: 0 errors, 0 warnings (negative control flagged)", logs.len() - 1, results);
+}
+
+#[test]
+fn sarif_of_every_fixture_and_a_generated_deployment_passes_the_multitool() {
+    let tool = require!(support::require::sarif_multitool());
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let generated = tempfile::tempdir().unwrap();
+    write_generated_deployment(generated.path());
+    let mut all = vec![generated.path().to_path_buf()];
+    all.extend(cases(&fixtures));
+    all.push(fixtures.clone()); // everything at once, too
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sarif-validation-fixtures");
+    let (logs, results) = sarif_logs(&all, &out_dir);
+    // The generated log holds what the fixtures might not: an embedded config, a related location
+    // in another file, a masked snippet.
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&logs[0]).unwrap()).unwrap();
+    let r = &v["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "leaf-remote-wrong-port", "{v}");
+    assert_eq!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "k8s/leaf.yaml");
+    assert_eq!(r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"], "hub.conf");
+    assert!(!v.to_string().contains("gen-Pa55w0rd"), "{v}");
+    validate(&tool, logs, &out_dir);
+    eprintln!("Multitool: {} SARIF logs ({results} results) validated: 0 errors, 0 warnings", all.len());
+}
+
+#[test]
+fn sarif_of_the_shared_corpus_and_truth_topologies_passes_the_multitool() {
+    let tool = require!(support::require::sarif_multitool());
+    let all =
+        vec![require!(support::require::shared("corpus")), require!(support::require::shared("truth/topologies"))];
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sarif-validation-shared");
+    let (logs, results) = sarif_logs(&all, &out_dir);
+    assert!(results > 0, "the shared corpus has findings");
+    validate(&tool, logs, &out_dir);
 }

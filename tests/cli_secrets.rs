@@ -1,6 +1,9 @@
 //! Secrets never leave: fixtures/secrets plants passwords, tokens, nkey seeds, JWTs, URL passwords,
 //! creds contents, secret env values and Kubernetes Secret data; no output format may show any of
-//! them (nor any 10-character piece of one), source snippets included.
+//! them (nor any 10-character piece of one), source snippets included. The shared corpus is checked
+//! against a committed list of the secrets its files hold, with secrets of a generated deployment.
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -96,40 +99,112 @@ fn no_output_format_shows_a_secret() {
     }
 }
 
-/// The real deployment corpus of the team (outside the repository; skipped when absent): every
-/// secret the redactor finds in it (8 characters or more) is absent from every output format.
+/// Secrets planted by [`write_generated_deployment`] (none of them occurs in the corpus).
+const GENERATED: &[&str] = &[
+    "genHubPa55w0rd!",
+    "genT0kenValue31",
+    "genLeafUrlPw77",
+    "SUAFGENERATEDSEEDAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    "genEnvS3cretVal",
+    "genKubeStringPw9",
+    "eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.eyJqdGkiOiJHRU5FUkFURUQifQ.Z2VuZXJhdGVkc2ln",
+];
+
+/// A deployment of every file kind with [`GENERATED`] planted; each secret line has a suppression
+/// that suppresses nothing, so a finding shows that line.
+fn write_generated_deployment(dir: &Path) {
+    const SHOW: &str = "# latticelint: ignore[suppression-without-reason] shows this line";
+    let [hub_pw, token, leaf_pw, seed, env_pw, kube_pw, jwt] = GENERATED else { unreachable!() };
+    let files = [
+        (
+            "hub.conf",
+            format!(
+                "port: 4222\nserver_name: gen-hub\nauthorization {{\n  user: admin\n  password: \"{hub_pw}\" {SHOW}\n  token: {token} {SHOW}\n}}\n\
+                 leafnodes {{ remotes [ {{ url: \"nats://leaf:{leaf_pw}@gen-hub.example:7422\" }} ] }} {SHOW}\n\
+                 accounts {{ SYS {{ users [ {{ nkey_seed: {seed} }} ] }} }} {SHOW}\n\
+                 resolver_preload {{ ACSU3Q6LTLBVLGAQUONAGXJHVNWGSKKAUA7IY5TB4Z7PLEKSR5O6JTGR: {jwt} }} {SHOW}\n\
+                 jetstream {{ domain: gen }}\n"
+            ),
+        ),
+        (".env", format!("NATS_PASSWORD={env_pw} {SHOW}\nWASMCLOUD_JS_DOMAIN=gen\n")),
+        (
+            "k8s/secret.yaml",
+            format!("apiVersion: v1\nkind: Secret\nmetadata:\n  name: gen\nstringData:\n  password: {kube_pw} {SHOW}\n"),
+        ),
+    ];
+    for (rel, body) in files {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+}
+
+/// `(file, secret)` rows of tests/data/corpus-secrets.tsv: secrets found by reading the corpus files
+/// (not by latticelint's redactor).
+fn corpus_secret_list() -> Vec<(String, String)> {
+    let list = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus-secrets.tsv");
+    std::fs::read_to_string(&list)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let (file, secret) = l.split_once('\t').unwrap_or_else(|| panic!("{}: bad line {l:?}", list.display()));
+            (file.to_string(), secret.to_string())
+        })
+        .collect()
+}
+
+/// Pieces of `secret` that must not show: the whole, and for long random material (seeds, JWTs,
+/// hashes) every 16-character window, so a truncated leak is caught too.
+fn pieces(secret: &str) -> Vec<String> {
+    let chars: Vec<char> = secret.chars().collect();
+    if chars.len() < 24 {
+        return vec![secret.to_string()];
+    }
+    chars.windows(16).map(|w| w.iter().collect()).collect()
+}
+
+/// The shared corpus plus a generated deployment in one run: no secret of the committed corpus list
+/// (tests/data/corpus-secrets.tsv) nor of [`GENERATED`] shows in any output format.
 #[test]
 fn corpus_secrets_stay_out_of_every_format() {
-    let corpus = Path::new("/work/shared/corpus");
-    if !corpus.is_dir() {
-        eprintln!("SKIPPED: {} is not present", corpus.display());
-        return;
+    let corpus = require!(support::require::shared("corpus"));
+    let listed = corpus_secret_list();
+    assert!(listed.len() >= 20, "the list holds the corpus secrets: {listed:?}");
+    for (file, secret) in &listed {
+        let text = std::fs::read_to_string(corpus.join(file)).unwrap_or_else(|e| panic!("corpus {file}: {e}"));
+        assert!(
+            text.contains(secret.as_str()),
+            "corpus {file} no longer holds `{secret}`: update tests/data/corpus-secrets.tsv"
+        );
     }
-    let mut all = Vec::new();
-    files(corpus, &mut all);
-    let mut secrets = std::collections::BTreeSet::new();
-    for p in all {
-        if let Ok(text) = std::fs::read_to_string(&p) {
-            for s in latticelint::redact::mask_source(&text).1 {
-                // Values spelled like a key (`password: password`) also name the key in messages.
-                let key_like =
-                    ["password", "passwords", "token", "secret", "passwd"].contains(&s.to_lowercase().as_str());
-                if s.chars().count() >= 8 && !s.contains('/') && !key_like {
-                    secrets.insert(s);
-                }
-            }
-        }
-    }
-    assert!(secrets.len() >= 5, "the corpus holds secrets to look for: {secrets:?}");
+    let generated = tempfile::tempdir().unwrap();
+    write_generated_deployment(generated.path());
+    let mut secrets: Vec<&str> = listed.iter().map(|(_, s)| s.as_str()).collect();
+    secrets.extend(GENERATED);
+    secrets.sort_unstable();
+    secrets.dedup();
     let exe = env!("CARGO_BIN_EXE_latticelint");
     for format in ["human", "concise", "json", "sarif", "github"] {
-        let out = Command::new(exe).args(["check", "--color", "never", "-f", format]).arg(corpus).output().unwrap();
+        let out = Command::new(exe)
+            .args(["check", "--color", "never", "-f", format])
+            .arg(&corpus)
+            .arg(generated.path())
+            .output()
+            .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
         for s in &secrets {
-            assert!(!stdout.contains(s.as_str()), "`-f {format}` shows corpus secret `{s}`");
+            for piece in pieces(s) {
+                assert!(!stdout.contains(&piece), "`-f {format}` stdout shows `{piece}` of secret `{s}`");
+                assert!(!stderr.contains(&piece), "`-f {format}` stderr shows `{piece}` of secret `{s}`");
+            }
+        }
+        // Not vacuous: the generated secret lines are reported.
+        for file in ["hub.conf", ".env", "secret.yaml"] {
+            assert!(stdout.contains(file), "{format}: no finding in the generated {file}:\n{stdout}");
         }
     }
-    eprintln!("{} corpus secrets absent from all five formats", secrets.len());
 }
 
 /// A short password equal to a name (`{user: wadm, password: wadm}`) is masked in source snippets,

@@ -1,5 +1,7 @@
-//! Runs `/work/shared/tools/conf-conformance` (latticelint vs nats-server's own parser) when the
-//! oracle, the tool and python3 exist; prints why it is skipped otherwise.
+//! Runs the shared `tools/conf-conformance` (latticelint vs nats-server's own parser, the oracle
+//! `NATSCONF_ORACLE` that `tools/build-oracle` builds) over the shared corpus and edge cases. Each
+//! requirement comes through `tests/support/require.rs`: missing ones are counted skips, or failures
+//! under `LATTICELINT_REQUIRE_ALL`.
 //!
 //! The oracle is nats-server 2.10.27's `conf` package, so latticelint runs with
 //! `--nats-version 2.10.27` (not the default newest profile: 2.15 lexes `1m30s`/`4e2abc` as strings
@@ -7,12 +9,12 @@
 // Test helpers print skip reasons and tool output (the `[lints]` table holds src/ to its writer).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::path::Path;
-use std::process::Command;
+mod support;
 
-const ORACLE: &str = "/root/.cache/natsconf-oracle-2.10.27/natsconf-oracle";
-const TOOL: &str = "/work/shared/tools/conf-conformance";
-const INPUTS: [&str; 2] = ["/work/shared/corpus", "/work/shared/truth/conf-cases"];
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use support::require;
+
 /// The profile matching the oracle's release (a bare `2.10` would mean 2.10.0, before the
 /// 2.10.16 top-level block scopes).
 const ORACLE_PROFILE: &str = "2.10.27";
@@ -20,55 +22,53 @@ const ORACLE_PROFILE: &str = "2.10.27";
 /// Disagreements expected (each would be explained in grammar/KNOWN-DIFFERENCES.md).
 const KNOWN_DIFFERENCES: usize = 0;
 
-/// Whether the oracle, the tool, the inputs and python3 are all present (prints why not).
-fn tools_present() -> bool {
-    let missing: Vec<&str> = [ORACLE, TOOL].into_iter().chain(INPUTS).filter(|p| !Path::new(p).exists()).collect();
-    if !missing.is_empty() {
-        eprintln!("SKIPPED conformance: missing {}", missing.join(", "));
-        return false;
-    }
-    if Command::new("python3").arg("--version").output().is_err() {
-        eprintln!("SKIPPED conformance: python3 not found");
-        return false;
-    }
-    true
+/// What a conformance run needs: python3, the tool, the oracle and the shared inputs.
+struct Conformance {
+    python: PathBuf,
+    tool: PathBuf,
+    oracle: PathBuf,
+    inputs: Vec<PathBuf>,
 }
 
-/// Runs conf-conformance over `inputs` and returns its counts `[files, agree, disagree]`.
-fn conformance(inputs: &[&Path]) -> [usize; 3] {
-    let bin = env!("CARGO_BIN_EXE_latticelint");
-    let out = Command::new("python3")
-        .arg(TOOL)
-        .args([
-            "--oracle",
-            ORACLE,
-            "--show",
-            "5",
-            "--cmd",
-            &format!("{bin} parse --json --nats-version {ORACLE_PROFILE}"),
-        ])
-        .args(inputs)
-        .output()
-        .expect("run conf-conformance");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let last = stdout.lines().last().unwrap_or_default().to_string();
-    eprintln!("{stdout}");
-    let nums: Vec<usize> = last.split(|c: char| !c.is_ascii_digit()).filter_map(|t| t.parse().ok()).collect();
-    assert!(
-        last.starts_with("conformance: ") && nums.len() == 3,
-        "unexpected output: {last}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    [nums[0], nums[1], nums[2]]
+impl Conformance {
+    fn find() -> Result<Conformance, String> {
+        Ok(Conformance {
+            python: require::python3()?,
+            tool: require::shared("tools/conf-conformance")?,
+            oracle: require::oracle()?,
+            inputs: vec![require::shared("corpus")?, require::shared("truth/conf-cases")?],
+        })
+    }
+
+    /// Runs conf-conformance over `inputs` and returns its counts `[files, agree, disagree]`.
+    fn run(&self, inputs: &[&Path]) -> [usize; 3] {
+        let bin = env!("CARGO_BIN_EXE_latticelint");
+        let out = Command::new(&self.python)
+            .arg(&self.tool)
+            .arg("--oracle")
+            .arg(&self.oracle)
+            .args(["--show", "5", "--cmd", &format!("{bin} parse --json --nats-version {ORACLE_PROFILE}")])
+            .args(inputs)
+            .output()
+            .expect("run conf-conformance");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let last = stdout.lines().last().unwrap_or_default().to_string();
+        eprintln!("{stdout}");
+        let nums: Vec<usize> = last.split(|c: char| !c.is_ascii_digit()).filter_map(|t| t.parse().ok()).collect();
+        assert!(
+            last.starts_with("conformance: ") && nums.len() == 3,
+            "unexpected output: {last}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        [nums[0], nums[1], nums[2]]
+    }
 }
 
 #[test]
 fn agrees_with_the_reference_parser() {
-    if !tools_present() {
-        return;
-    }
-    let inputs: Vec<&Path> = INPUTS.iter().map(Path::new).collect();
-    let [files, _, disagree] = conformance(&inputs);
+    let c = require!(Conformance::find());
+    let inputs: Vec<&Path> = c.inputs.iter().map(PathBuf::as_path).collect();
+    let [files, _, disagree] = c.run(&inputs);
     assert!(files >= 388, "fewer files than expected: {files}");
     assert_eq!(disagree, KNOWN_DIFFERENCES);
 }
@@ -79,13 +79,11 @@ fn agrees_with_the_reference_parser() {
 /// accepted forms that no hand-written case covers.
 #[test]
 fn mutants_agree_with_the_reference_parser() {
-    if !tools_present() {
-        return;
-    }
+    let c = require!(Conformance::find());
     let dir = tempfile::tempdir().unwrap();
     let mut seeds = Vec::new();
-    for root in INPUTS {
-        collect_confs(Path::new(root), &mut seeds);
+    for root in &c.inputs {
+        collect_confs(root, &mut seeds);
     }
     seeds.sort();
     let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
@@ -99,7 +97,7 @@ fn mutants_agree_with_the_reference_parser() {
         }
     }
     assert!(written >= 388 * MUTANTS_PER_FILE / 2, "too few seeds: {written}");
-    let [files, agree, disagree] = conformance(&[dir.path()]);
+    let [files, agree, disagree] = c.run(&[dir.path()]);
     assert_eq!(files, written);
     assert_eq!(disagree, 0, "{agree} of {files} mutants agree");
 }

@@ -9,6 +9,7 @@
 
 #[macro_use]
 mod live_support;
+mod support;
 
 use latticelint::jetstream::map::JsMap;
 use latticelint::jetstream::{api_prefix, Simulator};
@@ -38,7 +39,7 @@ fn kv_cell(row: &Value) -> String {
 
 fn live(id: &str, which: Server) {
     let name = dir_name(id);
-    let Some(bin) = live_ready(which) else { return };
+    let bin = require!(live_ready(which));
     let m = manifest(&name);
     let report = probe(&name, &bin);
     let mut bad = compare_topology(&name, which, &report);

@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod live_support;
+mod support;
 
 use live_support::*;
 
@@ -26,7 +27,7 @@ const TOPOLOGY_RULES: &[&str] = &[
 /// Runs one fixture on one server version and compares.
 fn live(id: &str, which: Server) {
     let name = dir_name(id);
-    let Some(bin) = live_ready(which) else { return };
+    let bin = require!(live_ready(which));
     let report = probe(&name, &bin);
     let bad = compare_topology(&name, which, &report);
     assert!(
@@ -127,4 +128,20 @@ fn comparisons_report_differences() {
     assert_eq!(cell("no-responders", &[]), "NR");
     assert_eq!(cell("duplicate", &["b".into(), "a".into()]), "a+b");
     assert_eq!(cell("error", &["hub".into()]), "E:hub");
+}
+
+/// A reply in the last 20% of its window fails the probe, one earlier does not.
+#[test]
+fn late_replies_are_reported() {
+    let report = serde_json::json!({
+        "observations": [{"replies": [{"server": "hub"}]}],
+        "reply_latencies": [
+            {"subject": "$JS.API.INFO", "latency_s": 0.004, "window_s": 0.8},
+            {"subject": "$JS.hub.API.INFO", "latency_s": 0.65, "window_s": 0.8},
+        ]
+    });
+    assert_eq!(late_replies(&report), ["$JS.hub.API.INFO: 0.650 s of a 0.800 s window"]);
+    let on_time = serde_json::json!({"observations": [], "reply_latencies": [
+        {"subject": "$JS.API.INFO", "latency_s": 0.63, "window_s": 0.8}]});
+    assert!(late_replies(&on_time).is_empty());
 }

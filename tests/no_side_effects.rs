@@ -4,19 +4,15 @@
 //! system file the loader/runtime needs, an ignore/config file of an enclosing folder, or the target of
 //! an include that escapes the tree, which must then be reported on the including file.
 //!
-//! Skipped (with a message) when `strace` is not installed or ptrace is not permitted.
+//! strace comes through `tests/support/require.rs`: a counted skip when it is missing or ptrace is
+//! not permitted, a failure under `LATTICELINT_REQUIRE_ALL`.
+
+mod support;
 
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
 use std::process::Command;
-
-fn strace_works() -> bool {
-    Command::new("strace")
-        .args(["-qq", "-e", "trace=execve", "-o", "/dev/null", "true"])
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 /// Files a process may open for its own sake (dynamic loader, libc, thread count, locale, terminal).
 fn system_path(p: &str) -> bool {
@@ -35,10 +31,7 @@ fn ancestor_lookup(p: &str) -> bool {
 
 #[test]
 fn check_executes_nothing_connects_nowhere_and_reports_escaping_includes() {
-    if !strace_works() {
-        eprintln!("skipped: strace not available or ptrace not permitted");
-        return;
-    }
+    let strace = require!(support::require::strace());
     let base = tempfile::tempdir().unwrap();
     let root = base.path().join("deploy");
     let outside = base.path().join("outside");
@@ -64,7 +57,7 @@ fn check_executes_nothing_connects_nowhere_and_reports_escaping_includes() {
     .unwrap();
 
     let log = base.path().join("strace.log");
-    let out = Command::new("strace")
+    let out = Command::new(&strace)
         .args(["-f", "-qq", "-e", "trace=%process,%network,open,openat,openat2,creat", "-o"])
         .arg(&log)
         .arg(env!("CARGO_BIN_EXE_latticelint"))

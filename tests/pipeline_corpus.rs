@@ -1,25 +1,33 @@
-//! `pipeline::lint` over the shared corpus (skipped when absent): no panic, and the model holds the
-//! expected servers, hosts and wadm for named topology groups (corpus TOPOLOGIES.md).
+//! `pipeline::lint` over the shared corpus (`tests/support/require.rs`: a counted skip when absent,
+//! a failure under `LATTICELINT_REQUIRE_ALL`): no panic, and the model holds the expected servers,
+//! hosts and wadm for named topology groups (corpus TOPOLOGIES.md). `cargo run --release --example
+//! corpus_group_models` prints the counts of every group.
+
+mod support;
 
 use latticelint::pipeline::{lint, Outcome};
 use latticelint::settings::Settings;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
-const CORPUS: &str = "/work/shared/corpus";
-
-fn outcome() -> Option<&'static Outcome> {
-    static OUT: OnceLock<Option<Outcome>> = OnceLock::new();
+/// The corpus and its lint outcome, once per test binary; `Err` names what is missing.
+fn outcome() -> Result<&'static Outcome, String> {
+    static OUT: OnceLock<Result<(PathBuf, Outcome), String>> = OnceLock::new();
     OUT.get_or_init(|| {
-        Path::new(CORPUS).join("MANIFEST.tsv").exists().then(|| lint(&[PathBuf::from(CORPUS)], &Settings::default()))
+        let corpus = support::require::shared("corpus/MANIFEST.tsv")?.parent().unwrap().to_path_buf();
+        let out = lint(std::slice::from_ref(&corpus), &Settings::default());
+        Ok((corpus, out))
     })
     .as_ref()
+    .map(|(_, out)| out)
+    .map_err(Clone::clone)
 }
 
 /// Files of each topology group, relative to the corpus root.
 fn groups() -> BTreeMap<String, BTreeSet<String>> {
-    let text = std::fs::read_to_string(Path::new(CORPUS).join("MANIFEST.tsv")).unwrap();
+    let manifest = support::require::shared("corpus/MANIFEST.tsv").unwrap();
+    let text = std::fs::read_to_string(manifest).unwrap();
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for line in text.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
@@ -50,7 +58,7 @@ fn counts(out: &Outcome, group: &str) -> (usize, usize, usize) {
 
 #[test]
 fn corpus_lints_without_panic() {
-    let Some(out) = outcome() else { return };
+    let out = require!(outcome());
     assert!(out.model.servers.len() > 50, "{}", out.model.servers.len());
     // ids are dense and in order
     for (i, s) in out.model.servers.iter().enumerate() {
@@ -60,7 +68,7 @@ fn corpus_lints_without_panic() {
 
 #[test]
 fn compose_groups() {
-    let Some(out) = outcome() else { return };
+    let out = require!(outcome());
     assert_eq!(counts(out, "wadm:e2e-multitenant"), (4, 2, 0));
     assert_eq!(counts(out, "wadm:e2e-multiple-hosts"), (1, 3, 0));
     assert_eq!(counts(out, "wasmcloud:examples-docker-websockets"), (1, 1, 1));
@@ -68,19 +76,9 @@ fn compose_groups() {
     assert_eq!(counts(out, "natsdocs:docker-compose-cluster"), (3, 0, 0));
 }
 
-/// `cargo test --test pipeline_corpus -- --ignored --nocapture`: the model per group.
-#[test]
-#[ignore]
-fn print_group_models() {
-    let Some(out) = outcome() else { return };
-    for g in groups().keys() {
-        println!("{g}\t{:?}", counts(out, g));
-    }
-}
-
 #[test]
 fn versions_of_one_server_are_folded() {
-    let Some(out) = outcome() else { return };
+    let out = require!(outcome());
     // srv_a.conf, srv_a_leaf.conf, srv_a_perms.conf are one node; B and C are others
     assert_eq!(counts(out, "nats-server:test-cluster-xyz").0, 3);
     // reload steps srv_a_1..4, srv_b_1/2, srv_c_1 are three servers

