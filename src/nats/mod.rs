@@ -9,6 +9,7 @@
 pub mod chars;
 pub mod error;
 pub mod include;
+pub mod json;
 pub mod keys;
 pub mod lexer;
 mod parser;
@@ -26,21 +27,26 @@ use std::sync::Arc;
 pub use include::{FsLoader, IncludeError, IncludeLoader, IncludeRequest, LoadedInclude};
 pub use value::{Entry, Map, Value, ValueKind, VariableOrigin};
 
-/// How variables fall back to the environment.
-#[derive(Clone, Default)]
+/// The environment variables `$NAME` falls back to. The parser never reads latticelint's own
+/// process environment: callers pass what the server would see (compose `environment:`, `.env`,
+/// systemd `Environment=`; `latticelint parse` passes its process environment explicitly).
+#[derive(Clone)]
 pub enum Environment {
-    /// The process environment (what nats-server does; used by `latticelint parse`).
-    #[default]
-    Process,
-    /// A fixed set of variables (from compose `environment:`, `.env`, systemd `Environment=`).
+    /// A fixed set of variables.
     Fixed(Arc<BTreeMap<String, String>>),
 }
 
+impl Default for Environment {
+    /// No variables at all.
+    fn default() -> Self {
+        Environment::Fixed(Arc::default())
+    }
+}
+
 impl Environment {
-    pub fn lookup(&self, name: &str) -> Option<String> {
+    pub fn lookup(&self, name: &str) -> Option<&str> {
         match self {
-            Environment::Process => std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
-            Environment::Fixed(m) => m.get(name).cloned(),
+            Environment::Fixed(m) => m.get(name).map(String::as_str),
         }
     }
 }

@@ -621,14 +621,15 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
 
     fn variable(&mut self, it: &Item, span: Span) -> Result<(), Failure> {
         let name = self.lx.text(it).to_string();
-        let line = line_of(self.text, it.end);
+        // Only errors need the line: counting it for every reference is quadratic in big files.
+        let line = |text: &str| line_of(text, it.end);
         match self.lookup(&name, span) {
             Ok(Some(v)) => {
                 let used = false;
                 self.set_value(v, None, used)
             }
             Ok(None) => {
-                let go = format!("variable reference for '{name}' on line {line} can not be found");
+                let go = format!("variable reference for '{name}' on line {} can not be found", line(self.text));
                 let help = if name.starts_with("2b$") || name.starts_with("2y$") {
                     "nats-server only treats `$2a$` bcrypt hashes as literals: quote the hash or generate a `$2a$` one"
                         .to_string()
@@ -643,7 +644,11 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 Err(self.fail(go, d, FailKind::NotFound(name)))
             }
             Err(f) => {
-                let go = format!("variable reference for '{name}' on line {line} could not be parsed: {}", f.go);
+                let go = format!(
+                    "variable reference for '{name}' on line {} could not be parsed: {}",
+                    line(self.text),
+                    f.go
+                );
                 let d = match &f.kind {
                     FailKind::Cycle(chain) => {
                         let crash = if detects_env_cycles(self.s.opts.version) {
