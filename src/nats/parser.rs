@@ -381,9 +381,9 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 let (kind, open) = match ctx {
                     Ctx::Map { map, open, key_depth } => {
                         self.check_map_dangling(key_depth, open, it.end);
-                        (ValueKind::Map(map), open)
+                        (ValueKind::Map(map.shrunk()), open)
                     }
-                    Ctx::Array { vals, open } => (ValueKind::Array(vals), open),
+                    Ctx::Array { vals, open } => (ValueKind::Array(shrunk(vals)), open),
                 };
                 self.set_value(Value::new(kind, self.span(open, it.end)), None, false)
             }
@@ -403,8 +403,8 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 }
                 let ctx = self.ctxs.pop().expect("length checked");
                 let (kind, open) = match ctx {
-                    Ctx::Array { vals, open } => (ValueKind::Array(vals), open),
-                    Ctx::Map { map, open, .. } => (ValueKind::Map(map), open),
+                    Ctx::Array { vals, open } => (ValueKind::Array(shrunk(vals)), open),
+                    Ctx::Map { map, open, .. } => (ValueKind::Map(map.shrunk()), open),
                 };
                 self.set_value(Value::new(kind, self.span(open, it.end)), None, false)
             }
@@ -703,7 +703,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                     let mut v = e.value.clone();
                     let definition = Some(e.value.span);
                     v.span = reference;
-                    v.via_variable = Some(VariableOrigin { name: name.to_string(), reference, definition });
+                    v.via_variable = Some(Box::new(VariableOrigin { name: name.to_string(), reference, definition }));
                     return Ok(Some(v));
                 }
             }
@@ -733,7 +733,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
         res?;
         Ok(map.get("pk").cloned().map(|mut v| {
             respan(&mut v, reference);
-            v.via_variable = Some(VariableOrigin { name: name.to_string(), reference, definition: None });
+            v.via_variable = Some(Box::new(VariableOrigin { name: name.to_string(), reference, definition: None }));
             v
         }))
     }
@@ -880,6 +880,24 @@ fn relative_to(from: &Path, to: &Path) -> String {
     let mut parts: Vec<String> = vec!["..".into(); f.len() - common];
     parts.extend(t[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
     parts.join("/")
+}
+
+/// A closed array without the spare capacity of its growth: most maps and arrays of a config are
+/// small, and their slack was most of the memory a big file's tree took.
+/// Moved into an allocation of its exact size (`shrink_to_fit` may keep a block up to twice as big).
+fn shrunk<T>(v: Vec<T>) -> Vec<T> {
+    if v.capacity() == v.len() {
+        return v;
+    }
+    let mut exact = Vec::with_capacity(v.len());
+    exact.extend(v);
+    exact
+}
+
+impl Map {
+    fn shrunk(self) -> Map {
+        Map { entries: shrunk(self.entries) }
+    }
 }
 
 /// Points every span of an environment-derived value at the `$NAME` reference.
