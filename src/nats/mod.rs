@@ -1,8 +1,10 @@
-//! The NATS configuration format: a hand-written nom parser that behaves like nats-server's `conf`
-//! package (see `grammar/nats.ebnf` and `truth/nats-conf-format.md`).
+//! The NATS configuration format: a parser that behaves like nats-server's `conf` package (see
+//! `grammar/nats.ebnf` and `truth/nats-conf-format.md`): the lexer's state machine ([`lexer`],
+//! hand-written, state by state) reads tokens with nom 8 scanners ([`scan`]); the parser's stack
+//! machine builds the tree.
 //!
 //! Phases: 1. lex/parse one file into a spanned tree ([`value`]); 2. resolve `include`s (relative to the
-//! including file, cycles reported) and `$variables` (enclosing scopes, then the environment);
+//! including file, cycles reported) and `$variables` (enclosing scopes, then the given environment);
 //! 3. report malformed input as diagnostics (`syntax-error`, `include-not-found`, `include-cycle`,
 //! `undefined-variable`) and silent traps as `silent-value-loss` notes. Never panics.
 
@@ -14,6 +16,7 @@ pub mod keys;
 pub mod lexer;
 mod parser;
 pub mod render;
+pub mod scan;
 pub mod value;
 
 use crate::diagnostic::Diagnostic;

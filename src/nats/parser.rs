@@ -7,6 +7,7 @@
 use super::chars::decode_go_lossy;
 use super::include::{go_dir, go_join, IncludeLoader, IncludeRequest};
 use super::lexer::{Item, ItemType, Lexer};
+use super::scan;
 use super::value::{Entry, Map, Value, ValueKind, VariableOrigin};
 use super::ParseOptions;
 use crate::diagnostic::Diagnostic;
@@ -413,7 +414,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 self.set_value(Value::new(ValueKind::String(s), span), None, false)
             }
             ItemType::Bool => {
-                let b = matches!(self.lx.text(&it).to_ascii_lowercase().as_str(), "true" | "yes" | "on");
+                let b = scan::bool_value(self.lx.text(&it));
                 self.set_value(Value::new(ValueKind::Bool(b), span), None, false)
             }
             ItemType::Integer => self.integer(&it, span),
@@ -437,7 +438,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             }
             ItemType::Datetime => {
                 let t = self.lx.text(&it);
-                if valid_zulu(t) {
+                if scan::valid_zulu(t) {
                     self.set_value(Value::new(ValueKind::DateTime(t.to_string()), span), None, false)
                 } else {
                     let d = Diagnostic::new("syntax-error", span, format!("`{t}` is not a valid datetime"))
@@ -499,11 +500,9 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
 
     fn integer(&mut self, it: &Item, span: Span) -> Result<(), Failure> {
         let t = self.lx.text(it);
-        let bytes = t.as_bytes();
-        let runes = t.chars().take_while(|&c| super::chars::is_digit(c) || c == '-').count();
-        let cut = runes.min(bytes.len());
-        let num_str = std::str::from_utf8(&bytes[..cut]).ok();
-        let num = match num_str.map(|s| s.parse::<i64>()) {
+        let (digits, suffix) = scan::split_integer(t);
+        // Unicode digits make it no integer, even when the ASCII digits before them overflow.
+        let num = match digits.is_ascii().then(|| digits.parse::<i64>()) {
             Some(Ok(n)) => n,
             Some(Err(e))
                 if matches!(e.kind(), std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow) =>
@@ -520,26 +519,8 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 return Err(self.fail(format!("expected integer, but got '{t}'"), d, FailKind::Syntax));
             }
         };
-        let suffix = std::str::from_utf8(&bytes[cut..])
-            .map(|s| s.trim().to_ascii_lowercase())
-            .unwrap_or_else(|_| "\u{FFFD}".into());
-        let mult: Option<i64> = match suffix.as_str() {
-            "" => Some(1),
-            "k" => Some(1_000),
-            "kb" | "ki" | "kib" => Some(1 << 10),
-            "m" => Some(1_000_000),
-            "mb" | "mi" | "mib" => Some(1 << 20),
-            "g" => Some(1_000_000_000),
-            "gb" | "gi" | "gib" => Some(1 << 30),
-            "t" => Some(1_000_000_000_000),
-            "tb" | "ti" | "tib" => Some(1 << 40),
-            "p" => Some(1_000_000_000_000_000),
-            "pb" | "pi" | "pib" => Some(1 << 50),
-            "e" => Some(1_000_000_000_000_000_000),
-            "eb" | "ei" | "eib" => Some(1 << 60),
-            _ => None,
-        };
-        match mult {
+        let suffix = suffix.trim().to_ascii_lowercase();
+        match scan::size_multiplier(&suffix) {
             Some(m) => self.set_value(Value::new(ValueKind::Integer(num.wrapping_mul(m)), span), None, false),
             None => {
                 self.report_unmapped_suffix(t, &suffix, span);
@@ -915,55 +896,9 @@ fn respan(v: &mut Value, span: Span) {
     }
 }
 
-/// Go `time.Parse("2006-01-02T15:04:05Z", s)` succeeds (ASCII digits, real calendar date).
-fn valid_zulu(s: &str) -> bool {
-    use nom::bytes::complete::{tag, take_while_m_n};
-    use nom::combinator::{all_consuming, map_res};
-    use nom::sequence::tuple;
-    use nom::IResult;
-    fn num<'a>(n: usize) -> impl FnMut(&'a str) -> IResult<&'a str, u32> {
-        map_res(take_while_m_n(n, n, |c: char| c.is_ascii_digit()), |d: &'a str| d.parse::<u32>())
-    }
-    let parsed: IResult<&str, _> = all_consuming(tuple((
-        num(4),
-        tag("-"),
-        num(2),
-        tag("-"),
-        num(2),
-        tag("T"),
-        num(2),
-        tag(":"),
-        num(2),
-        tag(":"),
-        num(2),
-        tag("Z"),
-    )))(s);
-    let Ok((_, (y, _, mo, _, d, _, h, _, mi, _, se, _))) = parsed else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match mo {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d) && h < 24 && mi < 60 && se < 60
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn zulu_dates() {
-        assert!(valid_zulu("2016-05-04T18:53:41Z"));
-        assert!(valid_zulu("2024-02-29T00:00:00Z"));
-        assert!(!valid_zulu("2023-02-29T00:00:00Z"));
-        assert!(!valid_zulu("2023-13-01T00:00:00Z"));
-        assert!(!valid_zulu("2023-01-01T24:00:00Z"));
-    }
 
     #[test]
     fn env_cycle_versions() {
