@@ -11,6 +11,7 @@
 pub mod chars;
 pub mod error;
 pub mod include;
+mod include_directive;
 pub mod json;
 pub mod keys;
 pub mod lexer;
@@ -18,6 +19,7 @@ mod parser;
 pub mod render;
 pub mod scan;
 pub mod value;
+mod variables;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceDb;
@@ -111,8 +113,8 @@ pub fn parse_file(db: &SourceDb, file: FileId, opts: &ParseOptions) -> ParsedCon
         env_chain: Vec::new(),
     };
     let (mut root, res) = parser::Parser::new(&source.text[..], file, path, &mut session, false).run();
-    if res.is_ok() && parser::deletes_used_variables(opts.version) {
-        parser::delete_used_variables(&mut root, opts.version, &mut session.diagnostics);
+    if res.is_ok() && variables::deletes_used_variables(opts.version) {
+        variables::delete_used_variables(&mut root, opts.version, &mut session.diagnostics);
     }
     ParsedConfig {
         file,
