@@ -88,9 +88,11 @@ pub fn run(args: Args) -> ExitCode {
     let opts = ParseOptions { version: args.nats_version, env: process_environment(), ..Default::default() };
     let db = SourceDb::new(std::env::current_dir().unwrap_or_default());
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut failed = false;
-    for file in files(&args.paths) {
+    let files = files(&args.paths);
+    let count = files.len();
+    for (i, file) in files.into_iter().enumerate() {
         let parsed = parse_path(&db, &file, &opts);
         failed |= !parsed.ok;
         if args.json {
@@ -106,8 +108,14 @@ pub fn run(args: Args) -> ExitCode {
                 let _ = writeln!(out, "{}: {}", db.get(parsed.file).display, parsed.error.clone().unwrap_or_default());
             }
         }
+        if i + 1 == count {
+            // The process ends here: freeing a big file's tree node by node would only cost time.
+            std::mem::forget(parsed);
+        }
     }
     let _ = out.flush();
+    // Likewise the texts read.
+    std::mem::forget(db);
     if failed {
         ExitCode::from(1)
     } else {
