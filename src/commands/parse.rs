@@ -1,15 +1,19 @@
 //! `latticelint parse`: what nats-server's config parser makes of NATS config files.
 //!
 //! `--json` prints one line per file, `{"file", "ok", "value"}` or `{"file", "ok": false, "error"}`,
-//! with includes and variables resolved against the process environment (the format of
-//! `natsconf-oracle`, so the two can be compared). Without `--json`, diagnostics are printed.
+//! with includes and variables resolved against the process environment, passed explicitly (the
+//! format of `natsconf-oracle`, so the two can be compared). The JSON is written straight from the
+//! parse tree ([`crate::nats::json`]). Without `--json`, diagnostics are printed.
 
-use crate::nats::{parse_path, ParseOptions, ParsedConfig};
+use crate::nats::json::{self, JsonMap};
+use crate::nats::{parse_path, Environment, ParseOptions, ParsedConfig};
 use crate::source::SourceDb;
 use crate::version::NatsVersion;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -44,25 +48,36 @@ fn files(paths: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-/// The JSON line of one parsed file.
-pub fn json_line(file: &Path, parsed: &ParsedConfig) -> serde_json::Value {
-    let name = file.to_string_lossy();
-    if parsed.ok {
-        serde_json::json!({"file": name, "ok": true, "value": parsed.to_json()})
-    } else {
-        serde_json::json!({"file": name, "ok": false, "error": parsed.error.clone().unwrap_or_default()})
-    }
+/// The JSON line of one parsed file: `{"file", "ok": true, "value"}` or `{"file", "ok": false, "error"}`.
+#[derive(serde::Serialize)]
+struct JsonLine<'a> {
+    file: &'a str,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<JsonMap<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
 }
 
-/// Serialises like Go's `encoding/json`: U+2028 and U+2029 escaped (they only occur inside strings),
-/// so a line-oriented reader never sees a line break inside a value.
-pub fn go_json(v: &serde_json::Value) -> String {
-    let s = v.to_string();
-    if s.contains(['\u{2028}', '\u{2029}']) {
-        s.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
+/// Writes the JSON line of one parsed file, serialised straight from its value tree.
+fn write_json_line(out: &mut impl Write, file: &Path, parsed: &ParsedConfig) -> std::io::Result<()> {
+    let name = file.to_string_lossy();
+    let line = if parsed.ok {
+        JsonLine { file: &name, ok: true, value: Some(JsonMap(&parsed.root)), error: None }
     } else {
-        s
-    }
+        JsonLine { file: &name, ok: false, value: None, error: Some(parsed.error.as_deref().unwrap_or_default()) }
+    };
+    json::write(out, &line)?;
+    out.write_all(b"\n")
+}
+
+/// What nats-server would see: the variables of latticelint's own environment (names that are
+/// not UTF-8 can never be referenced; values are decoded lossily).
+fn process_environment() -> Environment {
+    let vars: BTreeMap<String, String> = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.to_string_lossy().into_owned())))
+        .collect();
+    Environment::Fixed(Arc::new(vars))
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -70,15 +85,17 @@ pub fn run(args: Args) -> ExitCode {
         crate::output::stderr_line!("latticelint parse: give at least one file or folder");
         return ExitCode::from(2);
     }
-    let opts = ParseOptions { version: args.nats_version, ..Default::default() };
+    let opts = ParseOptions { version: args.nats_version, env: process_environment(), ..Default::default() };
     let db = SourceDb::new(std::env::current_dir().unwrap_or_default());
     let mut out = crate::output::stdout();
     let mut failed = false;
-    for file in files(&args.paths) {
+    let files = files(&args.paths);
+    let count = files.len();
+    for (i, file) in files.into_iter().enumerate() {
         let parsed = parse_path(&db, &file, &opts);
         failed |= !parsed.ok;
         if args.json {
-            let _ = writeln!(out, "{}", go_json(&json_line(&file, &parsed)));
+            let _ = write_json_line(&mut out, &file, &parsed);
         } else {
             let _ = out.flush();
             for d in &parsed.diagnostics {
@@ -90,7 +107,14 @@ pub fn run(args: Args) -> ExitCode {
                 let _ = writeln!(out, "{}: {}", db.get(parsed.file).display, parsed.error.clone().unwrap_or_default());
             }
         }
+        if i + 1 == count {
+            // The process ends here: freeing a big file's tree node by node would only cost time.
+            std::mem::forget(parsed);
+        }
     }
     let status = if failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
-    crate::output::exit_status(out.finish(), status)
+    let status = crate::output::exit_status(out.finish(), status);
+    // Likewise the texts read.
+    std::mem::forget(db);
+    status
 }

@@ -127,6 +127,21 @@ const ND: &[(u32, u32)] = &[
 pub fn decode_go_lossy(bytes: &[u8]) -> (String, Option<usize>) {
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_owned(), None),
+        Err(_) => decode_invalid(bytes),
+    }
+}
+
+/// [`decode_go_lossy`] of bytes it may keep: valid UTF-8 (the usual case) is not copied.
+pub fn decode_go_lossy_owned(bytes: Vec<u8>) -> (String, Option<usize>) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => decode_invalid(e.as_bytes()),
+    }
+}
+
+fn decode_invalid(bytes: &[u8]) -> (String, Option<usize>) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_owned(), None),
         Err(e) => {
             let first = e.valid_up_to();
             let mut out = String::with_capacity(bytes.len() + 8);

@@ -3,7 +3,7 @@
 //! an [`IncludeLoader`] so configs embedded in other files (a Kubernetes ConfigMap) can resolve
 //! includes against their siblings instead of the filesystem.
 
-use super::chars::decode_go_lossy as chars_decode;
+use super::chars::decode_go_lossy_owned;
 use crate::source::SourceDb;
 use crate::span::FileId;
 use std::io::Read;
@@ -94,7 +94,7 @@ pub fn read_config_file(path: &Path) -> Result<(String, Option<usize>), IncludeE
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(IncludeError { reason: format!("read {shown}: larger than {MAX_FILE_BYTES} bytes") });
     }
-    Ok(chars_decode(&bytes))
+    Ok(decode_go_lossy_owned(bytes))
 }
 
 /// Go-like wording of an I/O error (`no such file or directory`, `permission denied`).

@@ -3,12 +3,16 @@
 //! gives the context (top level, map, array, top-level block) a value returns to.
 //!
 //! Tokenisation is context dependent, so the states are kept rather than turned into a clean
-//! grammar; nom combinators do the bulk scanning inside states (comments, quoted bodies, blocks).
+//! grammar: the machine, its state stack and its rune-by-rune error reporting are hand-written.
+//! Inside the states, the runs of bytes a state would loop over (blanks, digits, comment, quoted
+//! and block bodies, unquoted strings, bare keys, a well-formed datetime tail, escapes, `\xHH`,
+//! booleans) are read by the nom 8 scanners of [`super::scan`].
 //! A NUL byte reads as EOF (but, as in Go, advances the position), and `]` right after an integer
 //! is swallowed into a string. Pull-based: [`Lexer::next_item`] runs states until an item is ready.
 
 use super::chars::{is_digit, is_include_keyword, is_nl, is_sep, is_space, is_suffix, is_ws};
 use super::error::LexError;
+use super::scan;
 
 /// The lexer's end-of-input rune (Go `eof = 0`): also what a NUL byte decodes to.
 pub const EOF: char = '\0';
@@ -341,16 +345,15 @@ impl<'a> Lexer<'a> {
         self.stack.len() >= MAX_DEPTH
     }
 
-    /// Bulk-skips bytes until one in `stop` (one to three ASCII bytes) or a NUL. Scanning bytes is
-    /// exact: UTF-8 continuation bytes never equal an ASCII byte.
+    /// The input from the current position.
+    #[inline]
+    fn rest(&self) -> &'a [u8] {
+        self.b.get(self.pos..).unwrap_or_default()
+    }
+
+    /// Bulk-skips bytes until one in `stop` (ASCII bytes) or a NUL ([`scan::till_any`]).
     fn skip_till(&mut self, stop: &'static [u8]) {
-        let rest = self.b.get(self.pos..).unwrap_or_default();
-        let found = match *stop {
-            [a] => memchr::memchr2(a, 0, rest),
-            [a, b] => memchr::memchr3(a, b, 0, rest),
-            _ => rest.iter().position(|&c| c == 0 || stop.contains(&c)),
-        };
-        let n = found.unwrap_or(rest.len());
+        let n = scan::till_any(self.rest(), stop);
         if n > 0 {
             self.pos += n;
             // a later backup() must not undo the skipped text
@@ -362,15 +365,9 @@ impl<'a> Lexer<'a> {
     /// `newlines` also `\n`, `\r`, `\v`, `\f`), then `ignore`s them if `ignore` is set.
     #[inline]
     fn skip_blanks(&mut self, newlines: bool, ignore: bool) {
-        let start = self.pos;
-        while let Some(&c) = self.b.get(self.pos) {
-            let blank = c == b' ' || c == b'\t' || (newlines && matches!(c, b'\n' | b'\r' | 0x0b | 0x0c));
-            if !blank {
-                break;
-            }
-            self.pos += 1;
-        }
-        if self.pos != start {
+        let n = scan::blanks(self.rest(), newlines);
+        if n > 0 {
+            self.pos += n;
             self.width = 0;
             if ignore {
                 self.start = self.pos;
@@ -381,11 +378,9 @@ impl<'a> Lexer<'a> {
     /// Skips ASCII digits (number states loop on them one by one).
     #[inline]
     fn skip_digits(&mut self) {
-        let start = self.pos;
-        while self.b.get(self.pos).is_some_and(u8::is_ascii_digit) {
-            self.pos += 1;
-        }
-        if self.pos != start {
+        let n = scan::digits(self.rest());
+        if n > 0 {
+            self.pos += n;
             self.width = 0;
         }
     }
@@ -405,8 +400,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn is_bool(&self) -> bool {
-        let s = self.src.get(self.start..self.pos).unwrap_or("");
-        ["true", "false", "on", "off", "yes", "no"].iter().any(|w| s.eq_ignore_ascii_case(w))
+        scan::is_bool(self.src.get(self.start..self.pos).unwrap_or(""))
     }
 
     // ---- the states ----
@@ -677,20 +671,17 @@ impl<'a> Lexer<'a> {
 
     /// Advances over runes that cannot end a bare key (unicode space, separators, EOF).
     fn scan_bare_key(&mut self) {
-        while self.pos < self.b.len() {
-            let c = self.b[self.pos];
-            if c < 0x80 {
-                if matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b'=' | b':' | 0) {
-                    return;
-                }
-                self.pos += 1;
-            } else {
-                let r = self.src.get(self.pos..).and_then(|t| t.chars().next()).unwrap_or('\u{FFFD}');
-                if is_space(r) {
-                    return;
-                }
-                self.pos += r.len_utf8().max(1);
+        loop {
+            self.pos += scan::bare_key_ascii(self.rest());
+            if !matches!(self.b.get(self.pos), Some(&c) if c >= 0x80) {
+                return;
             }
+            // a non-ASCII rune: a key ends at a Unicode space too
+            let r = self.src.get(self.pos..).and_then(|t| t.chars().next()).unwrap_or('\u{FFFD}');
+            if is_space(r) {
+                return;
+            }
+            self.pos += r.len_utf8().max(1);
         }
     }
 
@@ -1100,20 +1091,7 @@ impl<'a> Lexer<'a> {
 
     /// Advances over runes that neither end an unquoted string nor start an escape.
     fn scan_unquoted(&mut self) {
-        while self.pos < self.b.len() {
-            let c = self.b[self.pos];
-            if c >= 0x80 {
-                self.pos += 1;
-                while self.pos < self.b.len() && (self.b[self.pos] & 0xC0) == 0x80 {
-                    self.pos += 1;
-                }
-                continue;
-            }
-            if matches!(c, b'\\' | b'\n' | b'\r' | 0 | b';' | b',' | b']' | b'}' | b' ' | b'\t' | b'\'') {
-                return;
-            }
-            self.pos += 1;
-        }
+        self.pos += scan::unquoted(self.rest());
     }
 
     fn string(&mut self) -> St {
@@ -1182,14 +1160,12 @@ impl<'a> Lexer<'a> {
 
     fn string_escape(&mut self) -> St {
         let r = self.next();
-        match r {
-            'x' => St::StringBinary,
-            't' => self.add_part(b"\t"),
-            'n' => self.add_part(b"\n"),
-            'r' => self.add_part(b"\r"),
-            '"' => self.add_part(b"\""),
-            '\\' => self.add_part(b"\\"),
-            _ => {
+        if r == 'x' {
+            return St::StringBinary;
+        }
+        match scan::escape(self.b.get(self.last..self.pos).unwrap_or_default()) {
+            Some(byte) => self.add_part(byte),
+            None => {
                 let s = self.last.saturating_sub(1);
                 let e = self.last + self.width;
                 self.error_at(LexError::InvalidEscape(r), s, e)
@@ -1203,9 +1179,8 @@ impl<'a> Lexer<'a> {
         }
         let offset = self.pos.saturating_sub(2);
         let raw = &self.b[offset..self.pos];
-        let hex = |c: u8| -> Option<u8> { (c as char).to_digit(16).map(|d| d as u8) };
-        match (raw.len() == 2).then(|| hex(raw[0]).zip(hex(raw[1]))).flatten() {
-            Some((hi, lo)) => self.add_part(&[hi << 4 | lo]),
+        match scan::hex_byte(raw) {
+            Some(byte) => self.add_part(&[byte]),
             None => {
                 let shown = String::from_utf8_lossy(raw).into_owned();
                 let s = offset.saturating_sub(2);
@@ -1287,6 +1262,15 @@ impl<'a> Lexer<'a> {
     }
 
     fn date_after_year(&mut self) -> St {
+        if let Some(n) = scan::datetime_tail(self.rest()) {
+            // as if read rune by rune: the last rune read is the `Z`
+            self.pos += n;
+            self.last = self.pos - 1;
+            self.width = 1;
+            self.emit(ItemType::Datetime);
+            return self.pop();
+        }
+        // not a datetime: walk it rune by rune to report the first rune out of place
         const FORMAT: &[char] = &['0', '0', '-', '0', '0', 'T', '0', '0', ':', '0', '0', ':', '0', '0', 'Z'];
         for &f in FORMAT {
             let r = self.next();

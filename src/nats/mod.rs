@@ -1,19 +1,25 @@
-//! The NATS configuration format: a hand-written nom parser that behaves like nats-server's `conf`
-//! package (see `grammar/nats.ebnf` and `truth/nats-conf-format.md`).
+//! The NATS configuration format: a parser that behaves like nats-server's `conf` package (see
+//! `grammar/nats.ebnf` and `truth/nats-conf-format.md`): the lexer's state machine ([`lexer`],
+//! hand-written, state by state) reads tokens with nom 8 scanners ([`scan`]); the parser's stack
+//! machine builds the tree.
 //!
 //! Phases: 1. lex/parse one file into a spanned tree ([`value`]); 2. resolve `include`s (relative to the
-//! including file, cycles reported) and `$variables` (enclosing scopes, then the environment);
+//! including file, cycles reported) and `$variables` (enclosing scopes, then the given environment);
 //! 3. report malformed input as diagnostics (`syntax-error`, `include-not-found`, `include-cycle`,
 //! `undefined-variable`) and silent traps as `silent-value-loss` notes. Never panics.
 
 pub mod chars;
 pub mod error;
 pub mod include;
+mod include_directive;
+pub mod json;
 pub mod keys;
 pub mod lexer;
 mod parser;
 pub mod render;
+pub mod scan;
 pub mod value;
+mod variables;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceDb;
@@ -26,21 +32,26 @@ use std::sync::Arc;
 pub use include::{FsLoader, IncludeError, IncludeLoader, IncludeRequest, LoadedInclude};
 pub use value::{Entry, Map, Value, ValueKind, VariableOrigin};
 
-/// How variables fall back to the environment.
-#[derive(Clone, Default)]
+/// The environment variables `$NAME` falls back to. The parser never reads latticelint's own
+/// process environment: callers pass what the server would see (compose `environment:`, `.env`,
+/// systemd `Environment=`; `latticelint parse` passes its process environment explicitly).
+#[derive(Clone)]
 pub enum Environment {
-    /// The process environment (what nats-server does; used by `latticelint parse`).
-    #[default]
-    Process,
-    /// A fixed set of variables (from compose `environment:`, `.env`, systemd `Environment=`).
+    /// A fixed set of variables.
     Fixed(Arc<BTreeMap<String, String>>),
 }
 
+impl Default for Environment {
+    /// No variables at all.
+    fn default() -> Self {
+        Environment::Fixed(Arc::default())
+    }
+}
+
 impl Environment {
-    pub fn lookup(&self, name: &str) -> Option<String> {
+    pub fn lookup(&self, name: &str) -> Option<&str> {
         match self {
-            Environment::Process => std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()),
-            Environment::Fixed(m) => m.get(name).cloned(),
+            Environment::Fixed(m) => m.get(name).map(String::as_str),
         }
     }
 }
@@ -102,8 +113,8 @@ pub fn parse_file(db: &SourceDb, file: FileId, opts: &ParseOptions) -> ParsedCon
         env_chain: Vec::new(),
     };
     let (mut root, res) = parser::Parser::new(&source.text[..], file, path, &mut session, false).run();
-    if res.is_ok() && parser::deletes_used_variables(opts.version) {
-        parser::delete_used_variables(&mut root, opts.version, &mut session.diagnostics);
+    if res.is_ok() && variables::deletes_used_variables(opts.version) {
+        variables::delete_used_variables(&mut root, opts.version, &mut session.diagnostics);
     }
     ParsedConfig {
         file,

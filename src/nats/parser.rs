@@ -2,23 +2,20 @@
 //! machine (`conf/parse.go`): a stack of contexts (maps, arrays) and a separate stack of keys.
 //! Keeping the separate key stack reproduces nats-server's quirks exactly (a value-less key in a
 //! map steals the map, an unknown size suffix stores nothing and shifts later values), and is
-//! where those silent losses are reported. Includes and `$variables` are resolved here.
+//! where those silent losses are reported. `include` directives are resolved by
+//! [`super::include_directive`], `$variables` by [`super::variables`].
 
 use super::chars::decode_go_lossy;
-use super::include::{go_dir, go_join, IncludeLoader, IncludeRequest};
+use super::include::IncludeLoader;
 use super::lexer::{Item, ItemType, Lexer};
-use super::value::{Entry, Map, Value, ValueKind, VariableOrigin};
+use super::scan;
+use super::value::{Entry, Map, Value, ValueKind};
 use super::ParseOptions;
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceDb;
 use crate::span::{FileId, Span};
 use crate::version::NatsVersion;
-use std::path::{Path, PathBuf};
-
-/// Includes nested deeper than this are refused (cycles are caught earlier).
-const MAX_INCLUDE_DEPTH: usize = 64;
-/// Environment variables referring to each other deeper than this are refused.
-const MAX_ENV_DEPTH: usize = 64;
+use std::path::PathBuf;
 
 /// State shared by the parse of one file and of everything it includes.
 pub(crate) struct Session<'a> {
@@ -51,29 +48,29 @@ pub(crate) enum FailKind {
     NotFound(String),
 }
 
-enum Ctx {
+pub(super) enum Ctx {
     Map { map: Map, open: usize, key_depth: usize },
     Array { vals: Vec<Value>, open: usize },
 }
 
-struct KeyRec {
-    name: String,
-    span: Span,
+pub(super) struct KeyRec {
+    pub(super) name: String,
+    pub(super) span: Span,
     /// A silent-value-loss note already covers this key.
-    reported: bool,
+    pub(super) reported: bool,
 }
 
 pub(crate) struct Parser<'t, 's, 'a> {
-    lx: Lexer<'t>,
-    text: &'t str,
-    file: FileId,
+    pub(super) lx: Lexer<'t>,
+    pub(super) text: &'t str,
+    pub(super) file: FileId,
     /// The path nats-server knows this file by (includes resolve against its folder).
-    path: PathBuf,
-    s: &'s mut Session<'a>,
+    pub(super) path: PathBuf,
+    pub(super) s: &'s mut Session<'a>,
     /// Parsing an environment variable's value: no diagnostics (spans are not real).
-    quiet: bool,
-    ctxs: Vec<Ctx>,
-    keys: Vec<KeyRec>,
+    pub(super) quiet: bool,
+    pub(super) ctxs: Vec<Ctx>,
+    pub(super) keys: Vec<KeyRec>,
 }
 
 fn newest_eof_check(v: NatsVersion) -> bool {
@@ -83,46 +80,6 @@ fn newest_eof_check(v: NatsVersion) -> bool {
 /// Versions whose lexer reads `1m30s`/`4e2abc` (a digit after a size suffix) as one string (PR #8263).
 fn suffix_digit_strings(v: NatsVersion) -> bool {
     v >= NatsVersion::new(2, 15, 0)
-}
-
-/// Versions that detect environment variable cycles instead of crashing.
-fn detects_env_cycles(v: NatsVersion) -> bool {
-    match (v.major, v.minor) {
-        (2, 11) => v.patch >= 12,
-        (2, 12) => v.patch >= 4,
-        (2, 13) => false,
-        (2, m) => m >= 14,
-        (maj, _) => maj > 2,
-    }
-}
-
-/// Releases that delete every `$`-referenced key before the server sees the config
-/// (`cleanupUsedEnvVars`, v2.11.0-v2.11.17 and v2.12.0-v2.12.5).
-pub(crate) fn deletes_used_variables(v: NatsVersion) -> bool {
-    matches!((v.major, v.minor, v.patch), (2, 11, 0..=17) | (2, 12, 0..=5))
-}
-
-/// Removes `$`-referenced entries recursively through maps (not arrays), like `cleanupUsedEnvVars`,
-/// reporting each as `silent-value-loss`.
-pub(crate) fn delete_used_variables(m: &mut Map, v: NatsVersion, out: &mut Vec<Diagnostic>) {
-    m.entries.retain_mut(|e| {
-        if e.used_as_variable {
-            out.push(
-                Diagnostic::new(
-                    "silent-value-loss",
-                    e.key_span,
-                    format!("`{}` is referenced as `${}`, and nats-server {v} deletes referenced keys before using the config", e.key, e.key),
-                )
-                .with_label("deleted by nats-server 2.11.0-2.11.17 and 2.12.0-2.12.5")
-                .with_help("upgrade nats-server, or keep the setting and the variable under different names"),
-            );
-            return false;
-        }
-        if let ValueKind::Map(inner) = &mut e.value.kind {
-            delete_used_variables(inner, v, out);
-        }
-        true
-    });
 }
 
 /// 1-based line of a byte offset, counting `\n` only (like the reference lexer).
@@ -174,14 +131,14 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
         self.span(it.start, it.end)
     }
 
-    fn push_diag(&mut self, d: Diagnostic) {
+    pub(super) fn push_diag(&mut self, d: Diagnostic) {
         if !self.quiet {
             self.s.diagnostics.push(d);
         }
     }
 
     /// Reports a failure as a diagnostic (unless quiet) and returns it.
-    fn fail(&mut self, go: String, d: Diagnostic, quiet_kind: FailKind) -> Failure {
+    pub(super) fn fail(&mut self, go: String, d: Diagnostic, quiet_kind: FailKind) -> Failure {
         if self.quiet {
             Failure { go, kind: quiet_kind }
         } else {
@@ -322,7 +279,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
         self.keys = keys;
     }
 
-    fn set_value(&mut self, val: Value, included_from: Option<Span>, used: bool) -> Result<(), Failure> {
+    pub(super) fn set_value(&mut self, val: Value, included_from: Option<Span>, used: bool) -> Result<(), Failure> {
         let key = match self.ctxs.last_mut() {
             Some(Ctx::Array { vals, .. }) => {
                 vals.push(val);
@@ -381,9 +338,9 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 let (kind, open) = match ctx {
                     Ctx::Map { map, open, key_depth } => {
                         self.check_map_dangling(key_depth, open, it.end);
-                        (ValueKind::Map(map), open)
+                        (ValueKind::Map(map.shrunk()), open)
                     }
-                    Ctx::Array { vals, open } => (ValueKind::Array(vals), open),
+                    Ctx::Array { vals, open } => (ValueKind::Array(shrunk(vals)), open),
                 };
                 self.set_value(Value::new(kind, self.span(open, it.end)), None, false)
             }
@@ -403,8 +360,8 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 }
                 let ctx = self.ctxs.pop().expect("length checked");
                 let (kind, open) = match ctx {
-                    Ctx::Array { vals, open } => (ValueKind::Array(vals), open),
-                    Ctx::Map { map, open, .. } => (ValueKind::Map(map), open),
+                    Ctx::Array { vals, open } => (ValueKind::Array(shrunk(vals)), open),
+                    Ctx::Map { map, open, .. } => (ValueKind::Map(map.shrunk()), open),
                 };
                 self.set_value(Value::new(kind, self.span(open, it.end)), None, false)
             }
@@ -413,7 +370,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 self.set_value(Value::new(ValueKind::String(s), span), None, false)
             }
             ItemType::Bool => {
-                let b = matches!(self.lx.text(&it).to_ascii_lowercase().as_str(), "true" | "yes" | "on");
+                let b = scan::bool_value(self.lx.text(&it));
                 self.set_value(Value::new(ValueKind::Bool(b), span), None, false)
             }
             ItemType::Integer => self.integer(&it, span),
@@ -437,7 +394,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             }
             ItemType::Datetime => {
                 let t = self.lx.text(&it);
-                if valid_zulu(t) {
+                if scan::valid_zulu(t) {
                     self.set_value(Value::new(ValueKind::DateTime(t.to_string()), span), None, false)
                 } else {
                     let d = Diagnostic::new("syntax-error", span, format!("`{t}` is not a valid datetime"))
@@ -499,11 +456,9 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
 
     fn integer(&mut self, it: &Item, span: Span) -> Result<(), Failure> {
         let t = self.lx.text(it);
-        let bytes = t.as_bytes();
-        let runes = t.chars().take_while(|&c| super::chars::is_digit(c) || c == '-').count();
-        let cut = runes.min(bytes.len());
-        let num_str = std::str::from_utf8(&bytes[..cut]).ok();
-        let num = match num_str.map(|s| s.parse::<i64>()) {
+        let (digits, suffix) = scan::split_integer(t);
+        // Unicode digits make it no integer, even when the ASCII digits before them overflow.
+        let num = match digits.is_ascii().then(|| digits.parse::<i64>()) {
             Some(Ok(n)) => n,
             Some(Err(e))
                 if matches!(e.kind(), std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow) =>
@@ -520,26 +475,8 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 return Err(self.fail(format!("expected integer, but got '{t}'"), d, FailKind::Syntax));
             }
         };
-        let suffix = std::str::from_utf8(&bytes[cut..])
-            .map(|s| s.trim().to_ascii_lowercase())
-            .unwrap_or_else(|_| "\u{FFFD}".into());
-        let mult: Option<i64> = match suffix.as_str() {
-            "" => Some(1),
-            "k" => Some(1_000),
-            "kb" | "ki" | "kib" => Some(1 << 10),
-            "m" => Some(1_000_000),
-            "mb" | "mi" | "mib" => Some(1 << 20),
-            "g" => Some(1_000_000_000),
-            "gb" | "gi" | "gib" => Some(1 << 30),
-            "t" => Some(1_000_000_000_000),
-            "tb" | "ti" | "tib" => Some(1 << 40),
-            "p" => Some(1_000_000_000_000_000),
-            "pb" | "pi" | "pib" => Some(1 << 50),
-            "e" => Some(1_000_000_000_000_000_000),
-            "eb" | "ei" | "eib" => Some(1 << 60),
-            _ => None,
-        };
-        match mult {
+        let suffix = suffix.trim().to_ascii_lowercase();
+        match scan::size_multiplier(&suffix) {
             Some(m) => self.set_value(Value::new(ValueKind::Integer(num.wrapping_mul(m)), span), None, false),
             None => {
                 self.report_unmapped_suffix(t, &suffix, span);
@@ -618,336 +555,22 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
         let d = self.with_server_line(d, it.end);
         self.fail(go, d, FailKind::Syntax)
     }
-
-    fn variable(&mut self, it: &Item, span: Span) -> Result<(), Failure> {
-        let name = self.lx.text(it).to_string();
-        let line = line_of(self.text, it.end);
-        match self.lookup(&name, span) {
-            Ok(Some(v)) => {
-                let used = false;
-                self.set_value(v, None, used)
-            }
-            Ok(None) => {
-                let go = format!("variable reference for '{name}' on line {line} can not be found");
-                let help = if name.starts_with("2b$") || name.starts_with("2y$") {
-                    "nats-server only treats `$2a$` bcrypt hashes as literals: quote the hash or generate a `$2a$` one"
-                        .to_string()
-                } else if name.starts_with('{') {
-                    "`${NAME}` is not supported: write `$NAME`".to_string()
-                } else {
-                    format!("define `{name}` earlier in this or an enclosing block, or set the environment variable `{name}`")
-                };
-                let d = Diagnostic::new("undefined-variable", span, format!("variable `{name}` is not defined"))
-                    .with_label("not defined before this point nor in the environment")
-                    .with_help(help);
-                Err(self.fail(go, d, FailKind::NotFound(name)))
-            }
-            Err(f) => {
-                let go = format!("variable reference for '{name}' on line {line} could not be parsed: {}", f.go);
-                let d = match &f.kind {
-                    FailKind::Cycle(chain) => {
-                        let crash = if detects_env_cycles(self.s.opts.version) {
-                            String::new()
-                        } else {
-                            format!("; nats-server {} crashes with a stack overflow here", self.s.opts.version)
-                        };
-                        Diagnostic::new(
-                            "undefined-variable",
-                            span,
-                            format!(
-                                "environment variables refer to each other in a cycle: {}{crash}",
-                                chain.join(" → ")
-                            ),
-                        )
-                        .with_label("cycle starts here")
-                        .with_help("make one of the environment variables hold a value instead of a `$` reference")
-                    }
-                    FailKind::NotFound(inner) => Diagnostic::new(
-                        "undefined-variable",
-                        span,
-                        format!("environment variable `{name}` refers to `{inner}`, which is not defined"),
-                    )
-                    .with_label("resolved through the environment")
-                    .with_help(format!("set `{inner}` or change the value of `{name}`")),
-                    _ => Diagnostic::new(
-                        "syntax-error",
-                        span,
-                        format!("value of environment variable `{name}` does not parse: {}", f.go),
-                    )
-                    .with_label("value comes from the environment")
-                    .with_help("quote the value inside the variable (e.g. `\"hello world\"`) or fix its syntax"),
-                };
-                let kind = f.kind.clone();
-                if matches!(kind, FailKind::Reported) {
-                    return Err(Failure { go, kind });
-                }
-                Err(self.fail(go, d, kind))
-            }
-        }
-    }
-
-    /// `lookupVariable`: bcrypt literal, enclosing maps innermost first, then the environment.
-    fn lookup(&mut self, name: &str, reference: Span) -> Result<Option<Value>, Failure> {
-        if name.starts_with("2a$") {
-            return Ok(Some(Value::new(ValueKind::String(format!("${name}")), reference)));
-        }
-        for ctx in self.ctxs.iter_mut().rev() {
-            if let Ctx::Map { map, .. } = ctx {
-                if let Some(e) = map.entries.iter_mut().rev().find(|e| e.key == name) {
-                    e.used_as_variable = true;
-                    let mut v = e.value.clone();
-                    let definition = Some(e.value.span);
-                    v.span = reference;
-                    v.via_variable = Some(VariableOrigin { name: name.to_string(), reference, definition });
-                    return Ok(Some(v));
-                }
-            }
-        }
-        if self.s.env_chain.iter().any(|n| n == name) {
-            let mut chain: Vec<String> =
-                self.s.env_chain.iter().skip_while(|n| *n != name).map(|n| format!("`{n}`")).collect();
-            chain.push(format!("`{name}`"));
-            return Err(Failure { go: format!("variable reference cycle for '{name}'"), kind: FailKind::Cycle(chain) });
-        }
-        let Some(raw) = self.s.opts.env.lookup(name) else {
-            return Ok(None);
-        };
-        if self.s.env_chain.len() >= MAX_ENV_DEPTH {
-            return Err(Failure {
-                go: format!("variable reference for '{name}' nests environment variables too deeply"),
-                kind: FailKind::Syntax,
-            });
-        }
-        let text = format!("pk={raw}");
-        self.s.env_chain.push(name.to_string());
-        let (map, res) = {
-            let sub = Parser::new(&text, self.file, PathBuf::new(), &mut *self.s, true);
-            sub.run()
-        };
-        self.s.env_chain.pop();
-        res?;
-        Ok(map.get("pk").cloned().map(|mut v| {
-            respan(&mut v, reference);
-            v.via_variable = Some(VariableOrigin { name: name.to_string(), reference, definition: None });
-            v
-        }))
-    }
-
-    fn include(&mut self, it: &Item, directive: Span) -> Result<(), Failure> {
-        let written = self.lx.text(it).to_string();
-        let resolved = go_join(&go_dir(&self.path), &written);
-        let req = IncludeRequest {
-            including: self.file,
-            including_path: &self.path,
-            written: &written,
-            resolved: resolved.clone(),
-        };
-        let loaded = match self.s.loader.load(self.s.db, &req) {
-            Ok(l) => l,
-            Err(e) => {
-                let go = format!("error parsing include file '{written}', error opening config file: {}", e.reason);
-                // Paths in diagnostics are relative to the scanned root, like every other path shown.
-                let shown = self.s.db.display_path(&resolved);
-                let reason = e.reason.replace(&resolved.display().to_string(), &shown);
-                let help = if written.starts_with('/') {
-                    format!("nats-server joins even absolute include paths under the including file's folder (it opens `{shown}`): use a path relative to this file")
-                } else {
-                    format!("include paths are relative to the including file's folder; nats-server opens `{shown}`")
-                };
-                let d = Diagnostic::new(
-                    "include-not-found",
-                    directive,
-                    format!("included file `{written}` cannot be read: {reason}"),
-                )
-                .with_label("included here")
-                .with_help(help);
-                return Err(self.fail(go, d, FailKind::Syntax));
-            }
-        };
-        if self.s.include_stack[0].0.is_empty() {
-            let p = &self.s.root_path;
-            self.s.include_stack[0].0 = self.s.db.canonical_or_same(p).to_string_lossy().into_owned();
-        }
-        if let Some(pos) = self.s.include_stack.iter().position(|(id, ..)| *id == loaded.identity) {
-            let mut names: Vec<String> = self.s.include_stack[pos..]
-                .iter()
-                .map(|(_, f, _)| format!("`{}`", self.s.db.get(*f).display))
-                .collect();
-            names.push(format!("`{}`", self.s.db.get(loaded.file).display));
-            let mut d = Diagnostic::new("include-cycle", directive, format!("include cycle: {}", names.join(" → ")))
-                .with_label("this include closes the cycle")
-                .with_help("remove one of the includes; nats-server recurses until it crashes with a stack overflow");
-            for (_, _, dir) in self.s.include_stack[pos..].iter() {
-                if let Some(sp) = dir {
-                    d = d.with_related(*sp, "included here");
-                }
-            }
-            let plain: Vec<String> = names.iter().map(|n| n.trim_matches('`').to_string()).collect();
-            let go = format!("error parsing include file '{written}', include cycle: {}", plain.join(" -> "));
-            return Err(self.fail(go, d, FailKind::Syntax));
-        }
-        if self.s.include_stack.len() > MAX_INCLUDE_DEPTH {
-            let d = Diagnostic::new(
-                "include-cycle",
-                directive,
-                format!("includes nest deeper than {MAX_INCLUDE_DEPTH} files"),
-            )
-            .with_label("included here")
-            .with_help("flatten the include chain");
-            return Err(self.fail(
-                format!("error parsing include file '{written}', includes nest too deeply"),
-                d,
-                FailKind::Syntax,
-            ));
-        }
-        if let Some(d) = self.outside_root(loaded.file, directive, &written) {
-            self.push_diag(d);
-        }
-        if let Some(w) = &loaded.warning {
-            let d = Diagnostic::new("invalid-encoding", directive, format!("included file `{written}` has {w}"))
-                .with_label("included here")
-                .with_help("save the file as UTF-8");
-            self.push_diag(d);
-        }
-        if !self.s.includes.contains(&loaded.file) {
-            self.s.includes.push(loaded.file);
-        }
-        let source = self.s.db.get(loaded.file);
-        self.s.include_stack.push((loaded.identity.clone(), loaded.file, Some(directive)));
-        let (map, res) = {
-            let sub = Parser::new(&source.text[..], loaded.file, resolved, &mut *self.s, self.quiet);
-            sub.run()
-        };
-        self.s.include_stack.pop();
-        if let Err(f) = res {
-            return Err(Failure { go: format!("error parsing include file '{written}', {}", f.go), kind: f.kind });
-        }
-        let mut seen = std::collections::HashSet::new();
-        let entries: Vec<Entry> = map.entries.into_iter().rev().filter(|e| seen.insert(e.key.clone())).collect();
-        for e in entries.into_iter().rev() {
-            self.keys.push(KeyRec { name: e.key, span: e.key_span, reported: false });
-            self.set_value(e.value, Some(directive), e.used_as_variable)?;
-        }
-        Ok(())
-    }
 }
 
-impl Parser<'_, '_, '_> {
-    /// `include-outside-root` when `opts.root` is set and the file read (a real file, after
-    /// following symbolic links) lies outside it.
-    fn outside_root(&self, file: FileId, directive: Span, written: &str) -> Option<Diagnostic> {
-        let root = self.s.opts.root.as_ref()?;
-        let source = self.s.db.get(file);
-        if source.embedding.is_some() {
-            return None;
-        }
-        let abs = |p: &Path| -> PathBuf {
-            self.s.db.canonical(p).unwrap_or_else(|| {
-                let joined =
-                    if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
-                PathBuf::from(super::include::go_clean(&joined.to_string_lossy()))
-            })
-        };
-        let (root_abs, file_abs) = (abs(root), abs(&source.path));
-        if file_abs.starts_with(&root_abs) {
-            return None;
-        }
-        Some(
-            Diagnostic::new(
-                "include-outside-root",
-                directive,
-                format!(
-                    "include `{written}` reads `{}`, outside the scanned folder",
-                    relative_to(&root_abs, &file_abs)
-                ),
-            )
-            .with_label("leaves the scanned folder")
-            .with_help("keep included files inside the deployment folder, or lint the folder that holds both"),
-        )
+/// A closed array without the spare capacity of its growth: most maps and arrays of a config are
+/// small, and their slack was most of the memory a big file's tree took.
+/// Moved into an allocation of its exact size (`shrink_to_fit` may keep a block up to twice as big).
+fn shrunk<T>(v: Vec<T>) -> Vec<T> {
+    if v.capacity() == v.len() {
+        return v;
     }
+    let mut exact = Vec::with_capacity(v.len());
+    exact.extend(v);
+    exact
 }
 
-/// `to` relative to the folder `from` (both absolute), with `/` separators: `../outside/a.conf`.
-fn relative_to(from: &Path, to: &Path) -> String {
-    let f: Vec<_> = from.components().collect();
-    let t: Vec<_> = to.components().collect();
-    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".into(); f.len() - common];
-    parts.extend(t[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
-    parts.join("/")
-}
-
-/// Points every span of an environment-derived value at the `$NAME` reference.
-fn respan(v: &mut Value, span: Span) {
-    v.span = span;
-    match &mut v.kind {
-        ValueKind::Map(m) => {
-            for e in &mut m.entries {
-                e.key_span = span;
-                respan(&mut e.value, span);
-            }
-        }
-        ValueKind::Array(a) => a.iter_mut().for_each(|x| respan(x, span)),
-        _ => {}
-    }
-}
-
-/// Go `time.Parse("2006-01-02T15:04:05Z", s)` succeeds (ASCII digits, real calendar date).
-fn valid_zulu(s: &str) -> bool {
-    use nom::bytes::complete::{tag, take_while_m_n};
-    use nom::combinator::{all_consuming, map_res};
-    use nom::sequence::tuple;
-    use nom::IResult;
-    fn num<'a>(n: usize) -> impl FnMut(&'a str) -> IResult<&'a str, u32> {
-        map_res(take_while_m_n(n, n, |c: char| c.is_ascii_digit()), |d: &'a str| d.parse::<u32>())
-    }
-    let parsed: IResult<&str, _> = all_consuming(tuple((
-        num(4),
-        tag("-"),
-        num(2),
-        tag("-"),
-        num(2),
-        tag("T"),
-        num(2),
-        tag(":"),
-        num(2),
-        tag(":"),
-        num(2),
-        tag("Z"),
-    )))(s);
-    let Ok((_, (y, _, mo, _, d, _, h, _, mi, _, se, _))) = parsed else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match mo {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d) && h < 24 && mi < 60 && se < 60
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn zulu_dates() {
-        assert!(valid_zulu("2016-05-04T18:53:41Z"));
-        assert!(valid_zulu("2024-02-29T00:00:00Z"));
-        assert!(!valid_zulu("2023-02-29T00:00:00Z"));
-        assert!(!valid_zulu("2023-13-01T00:00:00Z"));
-        assert!(!valid_zulu("2023-01-01T24:00:00Z"));
-    }
-
-    #[test]
-    fn env_cycle_versions() {
-        assert!(detects_env_cycles(NatsVersion::NEWEST));
-        assert!(detects_env_cycles(NatsVersion::new(2, 11, 12)));
-        assert!(!detects_env_cycles(NatsVersion::new(2, 11, 11)));
-        assert!(!detects_env_cycles(NatsVersion::new(2, 10, 27)));
-        assert!(!detects_env_cycles(NatsVersion::V2_9_10));
+impl Map {
+    fn shrunk(self) -> Map {
+        Map { entries: shrunk(self.entries) }
     }
 }

@@ -12,8 +12,9 @@ pub struct Value {
     /// The value's own text (for a variable reference: the `$NAME` text at the use site).
     pub span: Span,
     /// Set when the value was produced by a `$NAME` reference: the span of the definition
-    /// (a config key's value), or `None` when it came from the environment.
-    pub via_variable: Option<VariableOrigin>,
+    /// (a config key's value), or `None` when it came from the environment. Boxed: few values
+    /// come from variables, and every value carries this field.
+    pub via_variable: Option<Box<VariableOrigin>>,
 }
 
 /// Where a variable's value came from.
