@@ -4,6 +4,7 @@
 //!
 //! `cargo run --release --example corpus_group_models [CORPUS]` (default: `$LATTICELINT_SHARED/corpus`,
 //! else `../shared/corpus` beside the clone).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use latticelint::pipeline::{lint, Outcome};
 use latticelint::settings::Settings;

@@ -8,6 +8,7 @@
 //!
 //! The servers and the shared data come from `support::require` (a counted skip when missing, a
 //! failure under `LATTICELINT_REQUIRE_ALL`). `--nocapture` prints the table.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod support;
 
