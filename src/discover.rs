@@ -7,7 +7,12 @@
 //! (FIFOs, devices, sockets), files over [`MAX_FILE_SIZE`] and files that cannot be read (permissions,
 //! deleted during the walk) become `unreadable-file` diagnostics; the walk never aborts.
 
+pub mod findings;
+
+use self::findings::SYMLINK_OUTSIDE_ROOT;
+use crate::deploy::findings::FILE_NOT_LINTED;
 use crate::diagnostic::Diagnostic;
+use crate::nats::findings::{INVALID_ENCODING, UNREADABLE_FILE};
 use crate::source::SourceDb;
 use crate::span::{FileId, Span};
 use std::collections::HashSet;
@@ -156,7 +161,7 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
         if let Some(target) = outside_target(&linked_out, &path) {
             out.diagnostics.push(
                 Diagnostic::new(
-                    "symlink-outside-root",
+                    &SYMLINK_OUTSIDE_ROOT,
                     Span::point(file, 0),
                     format!(
                         "`{}` is a link to `{}`, outside the scanned folder",
@@ -171,7 +176,7 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
         if let Some(offset) = bad_utf8 {
             out.diagnostics.push(
                 Diagnostic::new(
-                    "invalid-encoding",
+                    &INVALID_ENCODING,
                     Span::new(file, offset, offset + 3),
                     crate::nats::include::invalid_utf8_message(offset),
                 )
@@ -328,7 +333,7 @@ fn outside_target(linked_out: &[(PathBuf, PathBuf)], path: &Path) -> Option<Path
 fn not_read(db: &SourceDb, path: &Path, reason: &str) -> Diagnostic {
     let file = db.add_unreadable(path.to_path_buf());
     Diagnostic::new(
-        "file-not-linted",
+        &FILE_NOT_LINTED,
         Span::point(file, 0),
         format!("`{}` is not linted: {reason}", db.display_path(path)),
     )
@@ -345,7 +350,7 @@ fn named_like_config(path: &Path) -> bool {
 fn unreadable(db: &SourceDb, path: &Path, reason: &str) -> Diagnostic {
     let file = db.add_unreadable(path.to_path_buf());
     Diagnostic::new(
-        "unreadable-file",
+        &UNREADABLE_FILE,
         Span::point(file, 0),
         format!("cannot read `{}`: {reason}", db.display_path(path)),
     )

@@ -6,6 +6,9 @@
 //! `all` or `*` suppresses every rule. A suppression that suppresses nothing is reported
 //! (`unused-suppression`), as is one without a reason (`suppression-without-reason`).
 
+pub mod findings;
+
+use self::findings::{SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION};
 use crate::diagnostic::Diagnostic;
 use crate::rules;
 use crate::settings::Settings;
@@ -178,7 +181,7 @@ impl Matcher<'_> {
                 continue;
             }
             for (ri, r) in self.sups[si].rules.iter().enumerate() {
-                if r.name == d.rule || r.name == "all" || r.name == "*" {
+                if r.name == d.rule.name || r.name == "all" || r.name == "*" {
                     used.insert((si, ri));
                     suppressed = true;
                 }
@@ -194,7 +197,7 @@ impl Matcher<'_> {
             if s.rules.is_empty() {
                 out.push((
                     si,
-                    Diagnostic::new("unused-suppression", s.span, "suppression names no rule")
+                    Diagnostic::new(&UNUSED_SUPPRESSION, s.span, "suppression names no rule")
                         .with_label("`ignore` needs rule names in brackets")
                         .with_help("write `# latticelint: ignore[rule-name] reason`"),
                 ));
@@ -213,7 +216,7 @@ impl Matcher<'_> {
                     si,
                     if known {
                         Diagnostic::new(
-                            "unused-suppression",
+                            &UNUSED_SUPPRESSION,
                             r.span,
                             format!("suppression of `{}` matches no finding on line {}", r.name, s.target_line),
                         )
@@ -221,7 +224,7 @@ impl Matcher<'_> {
                         .with_help("remove it, or move it onto the line of the finding or the line before")
                     } else {
                         Diagnostic::new(
-                            "unused-suppression",
+                            &UNUSED_SUPPRESSION,
                             r.span,
                             format!("suppression names unknown rule `{}`", r.name),
                         )
@@ -234,7 +237,7 @@ impl Matcher<'_> {
             if s.reason.is_none() && any_used {
                 out.push((
                     si,
-                    Diagnostic::new("suppression-without-reason", s.span, "suppression gives no reason")
+                    Diagnostic::new(&SUPPRESSION_WITHOUT_REASON, s.span, "suppression gives no reason")
                         .with_label("why is this finding acceptable?")
                         .with_help("add the reason after the brackets: `# latticelint: ignore[rule] reason`"),
                 ));
@@ -277,7 +280,7 @@ mod tests {
         (db, id)
     }
 
-    fn at(db: &SourceDb, file: FileId, needle: &str, rule: &'static str) -> Diagnostic {
+    fn at(db: &SourceDb, file: FileId, needle: &str, rule: &'static crate::diagnostic::RuleMeta) -> Diagnostic {
         let text = db.get(file).text.clone();
         let i = text.find(needle).unwrap();
         Diagnostic::new(rule, Span::new(file, i, i + needle.len()), "m")
@@ -292,14 +295,14 @@ mod tests {
                     d: 4\n";
         let (db, f) = db_with(text);
         let diags = vec![
-            at(&db, f, "a: 1", "unused-suppression"),
-            at(&db, f, "b: 2", "suppression-without-reason"),
-            at(&db, f, "d: 4", "unused-suppression"),
+            at(&db, f, "a: 1", &findings::UNUSED_SUPPRESSION),
+            at(&db, f, "b: 2", &findings::SUPPRESSION_WITHOUT_REASON),
+            at(&db, f, "d: 4", &findings::UNUSED_SUPPRESSION),
         ];
         let out = apply(&db, &Settings::default(), diags);
         let loc = |d: &Diagnostic| db.locate(d.span);
         let mut got: Vec<(String, u32, String)> =
-            out.iter().map(|d| (d.rule.to_string(), loc(d).line, d.message.clone())).collect();
+            out.iter().map(|d| (d.rule.name.to_string(), loc(d).line, d.message.clone())).collect();
         got.sort();
         assert_eq!(
             got,

@@ -47,7 +47,7 @@ fn reduce(db: &SourceDb, ds: Vec<Diagnostic>) -> Vec<F> {
     let mut out: Vec<F> = ds
         .into_iter()
         .map(|d| F {
-            rule: d.rule,
+            rule: d.rule.name,
             line: db.locate(d.span).line,
             severity: d.severity,
             message: d.message,
@@ -371,7 +371,7 @@ fn embedded_configs_are_checked_and_point_into_the_yaml() {
     let ds = run(&db, std::slice::from_ref(&cfg), NatsVersion::NEWEST);
     assert_eq!(ds.len(), 1, "{ds:#?}");
     let loc = db.locate(ds[0].span);
-    assert_eq!((ds[0].rule, loc.path.as_str(), loc.line), ("invalid-value", "cm.yaml", 4));
+    assert_eq!((ds[0].rule.name, loc.path.as_str(), loc.line), ("invalid-value", "cm.yaml", 4));
 }
 
 #[test]

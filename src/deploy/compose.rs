@@ -13,6 +13,7 @@ use super::yaml::{self, Style, YKind, YNode};
 use super::{image_repo, image_tag, is_nats_image, resolve_mount, tag_major, ConfigRef, DeployFacts, Launch, ReadCx};
 use crate::diagnostic::Diagnostic;
 use crate::model::Origin;
+use crate::nats::findings::SYNTAX_ERROR;
 use crate::span::{FileId, Span, Spanned};
 use std::path::Path;
 
@@ -31,7 +32,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     let (docs, err) = yaml::parse(&text, file);
     if let Some(e) = err {
         out.diagnostics.push(
-            Diagnostic::new("syntax-error", e.span, format!("invalid YAML: {}", e.message))
+            Diagnostic::new(&SYNTAX_ERROR, e.span, format!("invalid YAML: {}", e.message))
                 .with_label("the YAML parser stops here"),
         );
     }

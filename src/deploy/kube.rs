@@ -18,6 +18,7 @@ use super::yaml::{self, embedding_pieces, YKind, YNode};
 use super::{image_repo, image_tag, is_nats_image, tag_major, ConfigRef, DeployFacts, Launch, ReadCx};
 use crate::diagnostic::Diagnostic;
 use crate::model::Origin;
+use crate::nats::findings::SYNTAX_ERROR;
 use crate::nats::include::{IncludeError, IncludeLoader, IncludeRequest, LoadedInclude};
 use crate::source::{Embedding, SourceDb};
 use crate::span::{FileId, Span, Spanned};
@@ -152,7 +153,7 @@ pub fn read(cx: &ReadCx, file: FileId, path: &Path) -> DeployFacts {
     let (docs, err) = yaml::parse(&text, file);
     if let Some(e) = err {
         out.diagnostics.push(
-            Diagnostic::new("syntax-error", e.span, format!("invalid YAML: {}", e.message))
+            Diagnostic::new(&SYNTAX_ERROR, e.span, format!("invalid YAML: {}", e.message))
                 .with_label("the YAML parser stops here"),
         );
     }

@@ -10,6 +10,7 @@
 
 pub mod compose;
 pub mod envfile;
+pub mod findings;
 pub mod flags;
 pub mod helm;
 pub mod helm_templates;

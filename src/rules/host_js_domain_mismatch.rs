@@ -96,7 +96,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 lattice: &lattice,
             };
             let mut d = Diagnostic::new(
-                META.name,
+                &META,
                 span,
                 format!(
                     "hosts of lattice `{lattice}` use different JetStreams: `{}` reaches `{}`, `{}` reaches `{}`",
@@ -141,7 +141,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let s = cx.model.server(w.server);
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    &META,
                     span,
                     format!(
                         "wadm `{}` keeps its state in a different JetStream than the hosts of lattice `{lattice}`: it reaches `{}`, `{}` reaches `{}`",

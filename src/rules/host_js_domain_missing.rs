@@ -56,7 +56,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let acc = v.account.clone().unwrap_or_default();
         let works = working_domains(cx, &sim, v);
         let mut d = Diagnostic::new(
-            META.name,
+            &META,
             v.host.span,
             format!(
                 "host `{}` sets no JetStream domain and server `{}` has no JetStream for account `{acc}` ({})",

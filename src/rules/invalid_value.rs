@@ -103,7 +103,7 @@ impl Bad {
         } else {
             LABEL_CHECKED
         };
-        let d = Diagnostic::new(META.name, self.span, self.message).with_label(label).with_severity(self.severity);
+        let d = Diagnostic::new(&META, self.span, self.message).with_label(label).with_severity(self.severity);
         match self.help {
             Some(h) => d.with_help(h),
             None => d,

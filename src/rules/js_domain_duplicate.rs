@@ -103,7 +103,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     servers.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")
                 )
             };
-            let mut d = Diagnostic::new(META.name, spans::domain(s), msg)
+            let mut d = Diagnostic::new(&META, spans::domain(s), msg)
                 .with_label(format!("domain `{domain}` also used elsewhere"))
                 .with_help(format!(
                     "`$JS.{domain}.API` from {seen_from} is executed by every one of them; give each JetStream a unique domain or join them in one cluster"

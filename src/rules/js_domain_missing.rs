@@ -90,7 +90,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (id, peers) in found {
         let s = model.server(id);
         let mut d = Diagnostic::new(
-            META.name,
+            &META,
             spans::jetstream(s),
             format!("`{}` runs JetStream without a domain but is leaf-connected to other JetStreams", s.label),
         )

@@ -63,7 +63,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 let d = Diagnostic::new(
-                    META.name,
+                    &META,
                     spans::domain(shadow),
                     format!(
                         "`{}` reuses JetStream domain `{domain}` of `{}` behind `{}`: `{}` closes the leaf connection from `{}` at every reconnect",
@@ -111,7 +111,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let d = Diagnostic::new(
-            META.name,
+            &META,
             spans::domain(leaf),
             format!(
                 "`{}` reuses JetStream domain `{dl}` of its hub `{}`: `$JS.{dl}.API` from `{}` never reaches `{}`",

@@ -54,7 +54,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let s = cx.model.server(server);
         let acc = v.account.clone().unwrap_or_default();
         let mut d = Diagnostic::new(
-            META.name,
+            &META,
             dom.span,
             format!(
                 "host `{}` gets no JetStream answer for `$JS.{}.API` from server `{}` in account `{acc}` ({})",

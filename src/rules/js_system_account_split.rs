@@ -74,7 +74,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         };
         let idx = topo.remotes[link.remote].index;
         let d = Diagnostic::new(
-            META.name,
+            &META,
             spans::domain(leaf),
             format!(
                 "`{}` and `{}` share the system account with {domain} but stay two JetStreams ({why})",

@@ -38,7 +38,7 @@ fn findings_by_server(model: &Model, diags: &[Diagnostic]) -> BTreeMap<u32, BTre
             let own = s.config == Some(d.span.file) || s.variants.contains(&d.span.file) || s.span.file == d.span.file;
             let inside = s.config.is_some() || (d.span.start >= s.span.start && d.span.end <= s.span.end);
             if own && inside {
-                out.entry(s.id.0).or_default().insert(d.rule);
+                out.entry(s.id.0).or_default().insert(d.rule.name);
             }
         }
     }
