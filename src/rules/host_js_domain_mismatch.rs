@@ -50,9 +50,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.model.hosts.is_empty() {
         return;
     }
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     let comp = components(cx.topology);
-    let views = cx.host_views();
+    let views = cx.hosts;
     // (component, lattice, prefix, account) -> hosts with an answering home
     let mut groups: Groups = BTreeMap::new();
     for (i, v) in views.iter().enumerate() {

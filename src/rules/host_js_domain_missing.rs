@@ -37,9 +37,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.model.hosts.is_empty() {
         return;
     }
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     let comp = super::host_analysis::components(cx.topology);
-    for v in cx.host_views() {
+    for v in cx.hosts {
         if v.host.js_domain.is_some() {
             continue;
         }

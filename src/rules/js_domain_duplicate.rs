@@ -39,7 +39,7 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let topo = cx.topology;
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     // Domains served by at least two JetStream groups.
     let mut groups_by_domain: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     for inst in &topo.instances {

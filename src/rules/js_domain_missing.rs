@@ -43,7 +43,7 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let topo = cx.topology;
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     // server without a domain -> (span, message) of each JetStream across a leaf connection
     let mut found: BTreeMap<ServerId, Vec<(crate::span::Span, String)>> = BTreeMap::new();
     let missing = |id: ServerId| {

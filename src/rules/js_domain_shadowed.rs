@@ -40,7 +40,7 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let topo = cx.topology;
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     let mut reported: BTreeSet<(ServerId, ServerId)> = BTreeSet::new();
     // A link whose hub closes it: the reusing server(s) are those answering the hub's domain from the spoke side.
     for f in &sim.flaps {

@@ -36,9 +36,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.model.hosts.is_empty() {
         return;
     }
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     let declared = super::host_analysis::declared_domains(cx.model);
-    for v in cx.host_views() {
+    for v in cx.hosts {
         let (Some(dom), Some(res), Some(server)) = (&v.host.js_domain, &v.home, v.server) else {
             continue;
         };

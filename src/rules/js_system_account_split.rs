@@ -43,7 +43,7 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let topo = cx.topology;
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     let mut reported: BTreeSet<(ServerId, ServerId)> = BTreeSet::new();
     for (li, link) in topo.leaf_links.iter().enumerate() {
         let [a, b] = &sim.ends[li];

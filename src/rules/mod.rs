@@ -7,6 +7,7 @@
 //! and configurable like every other rule.
 
 use crate::diagnostic::Diagnostic;
+use crate::jetstream::Simulator;
 use crate::model::Model;
 use crate::nats::ParsedConfig;
 use crate::settings::Settings;
@@ -14,48 +15,25 @@ use crate::source::SourceDb;
 
 pub use crate::diagnostic::RuleMeta;
 
-/// What a rule pass can read.
+/// What a rule pass can read: the run's sources, model and topology, and the simulator and host
+/// views the pipeline built once for every rule.
 pub struct Context<'a> {
     pub db: &'a SourceDb,
-    /// Every NATS config parsed in this run (top-level files and embedded ones; includes are inside them).
-    pub configs: &'a [ParsedConfig],
     pub model: &'a Model,
     pub topology: &'a crate::topology::Topology,
     pub settings: &'a Settings,
-    /// [`checked_configs`], computed on first use and shared by the per-file rules (which run in parallel).
-    checked: std::sync::OnceLock<Vec<&'a ParsedConfig>>,
-    /// [`Context::host_views`], computed on first use and shared by the host rules.
-    host_views: std::sync::OnceLock<Vec<host_analysis::HostView<'a>>>,
+    /// JetStream routing for the target nats-server version.
+    pub simulator: &'a Simulator<'a>,
+    /// One view per wasmCloud host ([`host_views`]).
+    pub hosts: &'a [HostView<'a>],
 }
 
-impl<'a> Context<'a> {
-    pub fn new(
-        db: &'a SourceDb,
-        configs: &'a [ParsedConfig],
-        model: &'a Model,
-        topology: &'a crate::topology::Topology,
-        settings: &'a Settings,
-    ) -> Self {
-        Context {
-            db,
-            configs,
-            model,
-            topology,
-            settings,
-            checked: std::sync::OnceLock::new(),
-            host_views: std::sync::OnceLock::new(),
-        }
-    }
+pub use host_analysis::HostView;
 
-    /// The simulator for the target nats-server version (its state is cached in the topology).
-    pub(crate) fn simulator(&self) -> crate::jetstream::Simulator<'a> {
-        crate::jetstream::Simulator::new(self.model, self.topology, self.settings.nats_version)
-    }
-
-    /// One view per wasmCloud host, computed once per run ([`host_analysis::hosts`]).
-    pub(crate) fn host_views(&self) -> &[host_analysis::HostView<'a>] {
-        self.host_views.get_or_init(|| host_analysis::hosts(self, &self.simulator()))
-    }
+/// One view per wasmCloud host, in model order: what its control connection reaches and who answers
+/// its lattice-data requests. The pipeline computes them once and shares them with the host rules.
+pub fn host_views<'a>(model: &'a Model, topology: &'a crate::topology::Topology, sim: &Simulator) -> Vec<HostView<'a>> {
+    host_analysis::hosts(model, topology, sim)
 }
 
 /// A check function: reads the context, pushes findings.
@@ -71,8 +49,7 @@ pub struct Rule {
     /// per-config rules.
     pub check: Option<CheckFn>,
     /// Rules that read one config's parse tree at a time. The pipeline runs them right after each
-    /// parse ([`check_config`]), so no parse tree outlives its thread; [`run`] runs them on
-    /// [`Context::configs`].
+    /// parse ([`check_config`]), so no parse tree outlives its thread.
     pub check_config: Option<ConfigCheckFn>,
 }
 
@@ -136,18 +113,6 @@ pub fn find(name: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.meta.name == name)
 }
 
-/// The configs the per-file NATS rules check: every config except include fragments (a file reached
-/// through another config's `include` is checked in its includer's context). Embedded configs count.
-pub fn checked_configs<'a, 'c>(cx: &'c Context<'a>) -> &'c [&'a ParsedConfig] {
-    cx.checked.get_or_init(|| compute_checked_configs(cx))
-}
-
-fn compute_checked_configs<'a>(cx: &Context<'a>) -> Vec<&'a ParsedConfig> {
-    use rayon::prelude::*;
-    let fragments = Fragments::new(cx.db, cx.configs.iter().flat_map(|c| c.includes.iter().copied()));
-    cx.configs.par_iter().filter(|c| !fragments.contains(cx.db, c.file)).collect()
-}
-
 /// The files read through some config's `include`, compared by canonical path (discovery and include
 /// resolution may spell one file differently). Embedded configs are never fragments.
 pub struct Fragments(std::collections::HashSet<std::path::PathBuf>);
@@ -174,30 +139,19 @@ impl Fragments {
     }
 }
 
-/// Runs every rule with a check function that the settings enable; per-config rules run on
-/// [`checked_configs`].
+/// Runs every rule with a check function over the model that the settings enable (the per-config
+/// rules run with each parse, [`check_config`]).
 pub fn run(cx: &Context) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    // Rules in parallel (each reads the shared context; the simulator state is computed once and
-    // cached in the topology), findings concatenated in rule order.
+    // Rules in parallel (each reads the shared context), findings concatenated in rule order.
     let per_rule: Vec<Vec<Diagnostic>> = RULES
         .par_iter()
-        .map(|rule| {
+        .filter_map(|rule| Some((rule, rule.check?)))
+        .map(|(rule, check)| {
             let mut out = Vec::new();
-            if !cx.settings.rule_enabled(rule.meta.name) {
-                return out;
-            }
-            let _t = (rule.check.is_some() || !cx.configs.is_empty()).then(|| crate::timings::phase(rule.meta.name));
-            if let Some(check) = rule.check {
+            if cx.settings.rule_enabled(rule.meta.name) {
+                let _t = crate::timings::phase(rule.meta.name);
                 check(cx, &mut out);
-            }
-            if let Some(check) = rule.check_config {
-                for cfg in checked_configs(cx) {
-                    check(cfg, cx.db, cx.settings.nats_version, &mut out);
-                }
-                // Two configs including one fragment report its problems once.
-                out.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
-                out.dedup_by(|a, b| a.span == b.span && a.message == b.message);
             }
             out
         })
