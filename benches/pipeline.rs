@@ -51,9 +51,18 @@ fn passes(c: &mut Criterion) {
             b.iter(|| sim.resolve(from, "TENANT_A", Some("hub")))
         });
         // The rules over the model and topology; the per-config rules run inside the parse (`lint`).
+        // Simulator and host views are built once per run by the pipeline, as here.
+        let hosts = rules::host_views(model, &outcome.topology, &sim);
         g.bench_with_input(BenchmarkId::new("model_rules", n), &n, |b, _| {
             b.iter(|| {
-                let cx = Context::new(&outcome.db, &[], model, &outcome.topology, &settings);
+                let cx = Context {
+                    db: &outcome.db,
+                    model,
+                    topology: &outcome.topology,
+                    settings: &settings,
+                    simulator: &sim,
+                    hosts: &hosts,
+                };
                 rules::run(&cx)
             })
         });

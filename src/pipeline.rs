@@ -4,8 +4,8 @@
 use crate::deploy::{ConfigRef, DeployFacts, ReadCx};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{self, FileKind};
-use crate::model::assemble::{lower, Launched, Lowered};
 use crate::jetstream::Simulator;
+use crate::model::assemble::{lower, Launched, Lowered};
 use crate::model::Model;
 use crate::nats::{Environment, ParseOptions, ParsedConfig};
 use crate::settings::Settings;

@@ -4,9 +4,9 @@
 mod support;
 
 use latticelint::jetstream::Simulator;
-use latticelint::rules::{run, Context};
+use latticelint::report::graph::{render, Format};
+use latticelint::rules::{self, run, Context};
 use latticelint::settings::Settings;
-use latticelint::topology::render::{render, Format};
 use latticelint::topology::Topology;
 use std::path::Path;
 
@@ -15,9 +15,21 @@ fn draw(fixture: &str, format: Format) -> String {
     let loaded = support::load::load_dir(&dir);
     let topology = Topology::from_model(&loaded.model);
     let settings = Settings::default();
-    let cx = Context::new(&loaded.db, &loaded.configs, &loaded.model, &topology, &settings);
-    let diags = run(&cx);
     let sim = Simulator::new(&loaded.model, &topology, settings.nats_version);
+    let hosts = rules::host_views(&loaded.model, &topology, &sim);
+    let cx = Context {
+        db: &loaded.db,
+        model: &loaded.model,
+        topology: &topology,
+        settings: &settings,
+        simulator: &sim,
+        hosts: &hosts,
+    };
+    let mut diags = run(&cx);
+    let fragments = rules::Fragments::new(&loaded.db, loaded.configs.iter().flat_map(|c| c.includes.iter().copied()));
+    for c in loaded.configs.iter().filter(|c| !fragments.contains(&loaded.db, c.file)) {
+        diags.extend(rules::check_config(c, &loaded.db, &settings));
+    }
     render(&sim, &diags, format)
 }
 

@@ -5,7 +5,7 @@
 use latticelint::diagnostic::{Diagnostic, Severity};
 use latticelint::model::Model;
 use latticelint::nats::{self, Environment, ParseOptions, ParsedConfig};
-use latticelint::rules::{self, Context};
+use latticelint::rules;
 use latticelint::settings::Settings;
 use latticelint::source::SourceDb;
 use latticelint::topology::Topology;
@@ -39,8 +39,17 @@ fn run(db: &SourceDb, configs: &[ParsedConfig], version: NatsVersion) -> Vec<Dia
         select: Some(MINE.iter().map(|s| s.to_string()).collect()),
         ..Settings::default()
     };
-    let cx = Context::new(db, configs, &model, &topology, &settings);
-    rules::run(&cx)
+    let _ = (&model, &topology);
+    // The per-config rules on every config but include fragments; a fragment two configs include
+    // reports its problems once.
+    let fragments = rules::Fragments::new(db, configs.iter().flat_map(|c| c.includes.iter().copied()));
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for c in configs.iter().filter(|c| !fragments.contains(db, c.file)) {
+        out.extend(rules::check_config(c, db, &settings));
+    }
+    out.sort_by(|a, b| (a.rule.name, a.span, &a.message).cmp(&(b.rule.name, b.span, &b.message)));
+    out.dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
+    out
 }
 
 fn reduce(db: &SourceDb, ds: Vec<Diagnostic>) -> Vec<F> {

@@ -4,7 +4,8 @@
 mod support;
 
 use latticelint::diagnostic::{Diagnostic, Severity};
-use latticelint::rules::{find, Context};
+use latticelint::jetstream::Simulator;
+use latticelint::rules::{find, host_views, Context};
 use latticelint::settings::Settings;
 use latticelint::topology::Topology;
 use std::path::Path;
@@ -46,7 +47,10 @@ fn run_rule(rule: &str, dir: &Path) -> Vec<(Diagnostic, String)> {
     assert!(!model.servers.is_empty(), "no configs in {}", dir.display());
     let topology = Topology::from_model(model);
     let settings = Settings::default();
-    let cx = Context::new(&loaded.db, &loaded.configs, model, &topology, &settings);
+    let sim = Simulator::new(model, &topology, settings.nats_version);
+    let hosts = host_views(model, &topology, &sim);
+    let cx =
+        Context { db: &loaded.db, model, topology: &topology, settings: &settings, simulator: &sim, hosts: &hosts };
     let r = find(rule).unwrap_or_else(|| panic!("rule {rule} is not registered"));
     let mut out = Vec::new();
     (r.check.expect("topology rules have a check"))(&cx, &mut out);

@@ -244,7 +244,7 @@ pub fn process(
     for d in &invalid {
         eprintln!("latticelint: internal: dropped a `{}` finding whose span points at no file", d.rule.name);
     }
-    let all = crate::suppress::apply(db, settings, valid);
+    let all = crate::suppress::apply(db, settings, valid, &|name| crate::rules::find(name).is_some());
     all.into_iter()
         .filter(|d| settings.rule_enabled(d.rule.name))
         .filter(|d| {

@@ -1,7 +1,7 @@
 //! `latticelint graph`: the topology as a Graphviz dot or Mermaid picture.
 
+use crate::report::graph::{render, Format};
 use crate::settings::Settings;
-use crate::topology::render::{render, Format};
 use crate::version::NatsVersion;
 use std::io::Write;
 use std::path::PathBuf;

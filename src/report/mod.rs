@@ -5,6 +5,7 @@
 
 pub mod concise;
 pub mod docs;
+pub mod graph;
 pub mod github;
 pub mod human;
 pub mod json;

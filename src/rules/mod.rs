@@ -73,6 +73,7 @@ mod leaf_remote_unresolved;
 mod leaf_remote_wrong_port;
 mod silent_value_loss;
 mod unknown_key;
+mod validators;
 
 /// Every rule, sorted by name (a test enforces order and uniqueness).
 pub static RULES: &[Rule] = &[

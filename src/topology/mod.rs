@@ -4,7 +4,6 @@
 //! A server with `replicas > 1` becomes several instances (`name-0`, `name-1`, ...): routed replicas
 //! form one cluster, unrouted ones (operator sidecars) are independent servers.
 
-pub mod render;
 pub mod resolve;
 pub mod spans;
 pub mod url;

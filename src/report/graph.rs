@@ -2,10 +2,10 @@
 //! the bound accounts of both ends, nodes show their JetStream domain, and servers with
 //! findings are marked.
 
-use super::{Edge, HubAccount, InstanceId, Node};
 use crate::diagnostic::Diagnostic;
 use crate::jetstream::Simulator;
 use crate::model::Model;
+use crate::topology::{Edge, HubAccount, InstanceId, Node};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
