@@ -5,8 +5,8 @@
 
 pub mod concise;
 pub mod docs;
-pub mod graph;
 pub mod github;
+pub mod graph;
 pub mod human;
 pub mod json;
 pub mod sarif;

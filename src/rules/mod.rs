@@ -3,8 +3,8 @@
 //! (sections: What it does, Why is this bad?, Example, How to fix, References).
 //!
 //! Rules whose findings come from an earlier phase (the parser emits `syntax-error`, discovery
-//! emits `unreadable-file`...) are registered with `check: None` so they are listed, documented
-//! and configurable like every other rule.
+//! emits `symlink-outside-root`...) are declared in that phase's `findings.rs` and registered here
+//! with `check: None`, so they are listed, documented and configurable like every other rule.
 
 use crate::diagnostic::Diagnostic;
 use crate::jetstream::Simulator;
@@ -14,6 +14,7 @@ use crate::settings::Settings;
 use crate::source::SourceDb;
 
 pub use crate::diagnostic::RuleMeta;
+pub use host_analysis::HostView;
 
 /// What a rule pass can read: the run's sources, model and topology, and the simulator and host
 /// views the pipeline built once for every rule.
@@ -27,8 +28,6 @@ pub struct Context<'a> {
     /// One view per wasmCloud host ([`host_views`]).
     pub hosts: &'a [HostView<'a>],
 }
-
-pub use host_analysis::HostView;
 
 /// One view per wasmCloud host, in model order: what its control connection reaches and who answers
 /// its lattice-data requests. The pipeline computes them once and shares them with the host rules.
@@ -53,7 +52,7 @@ pub struct Rule {
     pub check_config: Option<ConfigCheckFn>,
 }
 
-// One module per rule, alphabetical.
+// One module per rule, alphabetical, and two helpers: `host_analysis` (host views) and `validators`.
 mod cluster_domain_mismatch;
 mod cluster_name_collision;
 mod duplicate_server_name;
