@@ -107,7 +107,7 @@ fn without_test_items(code: &str) -> String {
         let item = &rest[at + "#[cfg(test)]".len()..];
         let b = item.as_bytes();
         let end = match (item.find('{'), item.find(';')) {
-            (Some(open), semi) if semi.is_none_or(|s| open < s) => {
+            (Some(open), semi) if semi.map_or(true, |s| open < s) => {
                 let mut depth = 0;
                 let mut end = b.len();
                 for (k, &c) in b.iter().enumerate().skip(open) {

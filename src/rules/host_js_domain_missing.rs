@@ -54,7 +54,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let s = cx.model.server(server);
         let acc = v.account.clone().unwrap_or_default();
-        let works = working_domains(cx, &sim, v);
+        let works = working_domains(cx, sim, v);
         let mut d = Diagnostic::new(
             &META,
             v.host.span,

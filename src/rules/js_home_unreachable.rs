@@ -66,7 +66,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         )
         .with_label(format!("lattice data goes to `$JS.{}.API`", dom.value))
         .with_related(s.span, format!("the host connects to server `{}`: {}", s.label, res.why));
-        let works = working_domains(cx, &sim, v);
+        let works = working_domains(cx, sim, v);
         d = d.with_help(if works.is_empty() {
             format!(
                 "connect server `{}` to the JetStream with domain `{}` through a leaf connection bound to an account with JetStream",
