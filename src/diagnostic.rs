@@ -1,4 +1,5 @@
-//! Findings as plain data. Renderers in [`crate::report`] turn them into human, JSON, SARIF or GitHub output.
+//! Findings as plain data, and the metadata of the rules they belong to. Renderers (the `report`
+//! module, a layer above) turn them into human, JSON, SARIF or GitHub output.
 
 use crate::span::Span;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,78 @@ impl std::fmt::Display for Severity {
     }
 }
 
+/// A rule's identity and documentation. Declared once with [`declare_rule!`](crate::declare_rule)
+/// where its findings are made; compared and hashed by name (names are unique, a test checks it).
+pub struct RuleMeta {
+    /// Kebab-case, stable; the only identifier of the rule.
+    pub name: &'static str,
+    /// One line, lower-case, no trailing period.
+    pub summary: &'static str,
+    pub default_severity: Severity,
+    /// Markdown documentation (the doc comment of the declaration).
+    pub docs: &'static str,
+    /// Source file of the declaration (a test checks where rules are declared).
+    pub file: &'static str,
+}
+
+impl PartialEq for RuleMeta {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for RuleMeta {}
+
+impl std::hash::Hash for RuleMeta {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
+}
+
+/// `d.rule == "syntax-error"`: a rule equals its name.
+impl PartialEq<str> for RuleMeta {
+    fn eq(&self, other: &str) -> bool {
+        self.name == other
+    }
+}
+
+/// A rule displays as its name.
+impl std::fmt::Display for RuleMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// Shows the name only (the docs would drown a `Diagnostic`'s debug output).
+impl std::fmt::Debug for RuleMeta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.name, f)
+    }
+}
+
+/// Declares a rule's metadata from its doc comment.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub(crate) static META = { name: "js-domain-missing", summary: "...", severity: Warning }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    ( $(#[doc = $doc:expr])* $vis:vis static $id:ident = { name: $name:expr, summary: $summary:expr, severity: $sev:ident $(,)? } ) => {
+        $(#[doc = $doc])*
+        $vis static $id: $crate::diagnostic::RuleMeta = $crate::diagnostic::RuleMeta {
+            name: $name,
+            summary: $summary,
+            default_severity: $crate::diagnostic::Severity::$sev,
+            docs: concat!($($doc, "\n"),*),
+            file: file!(),
+        };
+    };
+}
+
 /// A secondary location: another server of a topology finding, the file that included this one...
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
@@ -38,8 +111,8 @@ pub struct Related {
 /// One finding of one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// The rule's kebab-case name, e.g. `js-domain-duplicate`.
-    pub rule: &'static str,
+    /// The rule it belongs to (its name is `rule.name`, e.g. `js-domain-duplicate`).
+    pub rule: &'static RuleMeta,
     pub severity: Severity,
     /// Lower-case, fact first, offending value in backticks, no trailing period.
     pub message: String,
@@ -54,11 +127,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A finding with the rule's default severity filled in later by the registry (`Warning` until then).
-    pub fn new(rule: &'static str, span: Span, message: impl Into<String>) -> Self {
+    /// A finding of `rule` with the rule's default severity.
+    pub fn new(rule: &'static RuleMeta, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             rule,
-            severity: crate::rules::default_severity(rule),
+            severity: rule.default_severity,
             message: message.into(),
             span,
             label: None,

@@ -4,7 +4,8 @@
 //! (includes, variables, spans) and [`deploy`] reads compose/Kubernetes/.env/systemd files → [`model`]
 //! holds typed servers, wasmCloud hosts and wadm → [`topology`] builds the petgraph of routes,
 //! gateways and leaf connections → [`jetstream`] simulates which JetStream answers `$JS.<d>.API` →
-//! [`rules`] produce [`diagnostic::Diagnostic`]s → [`report`] renders them.
+//! [`rules`] produce [`diagnostic::Diagnostic`]s → [`report`] renders them. The modules form layers
+//! without import cycles (README, "Architecture"; checked by tests/architecture.rs).
 
 pub mod cli;
 pub mod commands;

@@ -4,6 +4,7 @@
 use crate::deploy::ReadCx;
 use crate::diagnostic::Diagnostic;
 use crate::discover::{self, FileKind};
+use crate::jetstream::Simulator;
 use crate::model::assemble::{lower, Launched, Lowered};
 use crate::model::facts::ConfigRef;
 use crate::model::Model;
@@ -24,10 +25,20 @@ pub struct Outcome {
     pub db: SourceDb,
     pub model: Model,
     pub topology: Topology,
+    /// The nats-server version the run simulated, and the simulator's state for it ([`Outcome::simulator`]).
+    pub nats_version: crate::version::NatsVersion,
+    jetstream: Arc<crate::jetstream::State>,
     /// Every finding of every phase, before suppression and severity overrides, unsorted.
     pub diagnostics: Vec<Diagnostic>,
     /// The secrets of every source, when asked for ([`lint_redacting`]).
     pub redactor: Option<crate::redact::Redactor>,
+}
+
+impl Outcome {
+    /// The JetStream simulator the rules used (its state was computed once, during the run).
+    pub fn simulator(&self) -> Simulator<'_> {
+        Simulator::with_state(&self.model, &self.topology, self.nats_version, self.jetstream.clone())
+    }
 }
 
 /// Lints `paths` (files or folders). Never panics on bad input; problems become diagnostics.
@@ -181,7 +192,7 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
     // Every canonical path the run needs is known now (`fragments.contains` used the memo).
     db.forget_canonical();
     drop(t);
-    let (redactor, (model, topology)) = rayon::join(
+    let (redactor, (model, topology, jetstream)) = rayon::join(
         || {
             let _t = crate::timings::phase("redact");
             redact.then(|| crate::redact::Redactor::from_db(&db))
@@ -195,16 +206,27 @@ fn run(paths: &[PathBuf], settings: &Settings, redact: bool) -> Outcome {
             let topology = Topology::build(&model, &db);
             drop(t);
             let _t = crate::timings::phase("rules");
-            // The per-config rules ran with the parses; these are the rules over the model and topology.
-            let cx = crate::rules::Context::new(&db, &[], &model, &topology, settings);
+            // The per-config rules ran with the parses; these are the rules over the model and topology,
+            // sharing one simulator and one set of host views.
+            let simulator = Simulator::new(&model, &topology, settings.nats_version);
+            let hosts = crate::rules::host_views(&model, &topology, &simulator);
+            let cx = crate::rules::Context {
+                db: &db,
+                model: &model,
+                topology: &topology,
+                settings,
+                simulator: &simulator,
+                hosts: &hosts,
+            };
             diagnostics.extend(crate::rules::run(&cx));
-            drop(cx);
-            (model, topology)
+            let jetstream = simulator.state();
+            drop((hosts, simulator));
+            (model, topology, jetstream)
         },
     );
     diagnostics.extend(config_findings);
     dedup(&mut diagnostics);
-    Outcome { root, db, model, topology, diagnostics, redactor }
+    Outcome { root, db, model, topology, nats_version: settings.nats_version, jetstream, diagnostics, redactor }
 }
 
 /// What the pipeline keeps of a config parsed on its own once its tree is dropped.

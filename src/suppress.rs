@@ -6,8 +6,10 @@
 //! `all` or `*` suppresses every rule. A suppression that suppresses nothing is reported
 //! (`unused-suppression`), as is one without a reason (`suppression-without-reason`).
 
+pub mod findings;
+
+use self::findings::{SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION};
 use crate::diagnostic::Diagnostic;
-use crate::rules;
 use crate::settings::Settings;
 use crate::source::SourceDb;
 use crate::span::{FileId, Span};
@@ -129,8 +131,14 @@ pub fn scan(file: FileId, display: &str, text: &str, out: &mut Vec<Suppression>)
 
 /// Removes suppressed findings; returns the kept ones plus findings about the suppressions themselves.
 /// Those findings (`unused-suppression`, `suppression-without-reason`) can be suppressed too, so
-/// matching repeats until no further suppression gets used.
-pub fn apply(db: &SourceDb, settings: &Settings, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// matching repeats until no further suppression gets used. `is_rule` tells registered rule names
+/// (the registry sits in a layer above this module).
+pub fn apply(
+    db: &SourceDb,
+    settings: &Settings,
+    diagnostics: Vec<Diagnostic>,
+    is_rule: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
     let sups = collect(db);
     if sups.is_empty() {
         return diagnostics;
@@ -147,7 +155,7 @@ pub fn apply(db: &SourceDb, settings: &Settings, diagnostics: Vec<Diagnostic>) -
     loop {
         let before = used.len();
         let meta: Vec<Diagnostic> = m
-            .meta_findings(settings, &used)
+            .meta_findings(settings, is_rule, &used)
             .into_iter()
             .filter(|(own, d)| !m.suppress_except(d, Some(*own), &mut used))
             .map(|(_, d)| d)
@@ -178,7 +186,7 @@ impl Matcher<'_> {
                 continue;
             }
             for (ri, r) in self.sups[si].rules.iter().enumerate() {
-                if r.name == d.rule || r.name == "all" || r.name == "*" {
+                if r.name == d.rule.name || r.name == "all" || r.name == "*" {
                     used.insert((si, ri));
                     suppressed = true;
                 }
@@ -188,13 +196,18 @@ impl Matcher<'_> {
     }
 
     /// Findings about suppressions that matched nothing, name no or unknown rules, or give no reason.
-    fn meta_findings(&self, settings: &Settings, used: &HashSet<(usize, usize)>) -> Vec<(usize, Diagnostic)> {
+    fn meta_findings(
+        &self,
+        settings: &Settings,
+        is_rule: &dyn Fn(&str) -> bool,
+        used: &HashSet<(usize, usize)>,
+    ) -> Vec<(usize, Diagnostic)> {
         let mut out = Vec::new();
         for (si, s) in self.sups.iter().enumerate() {
             if s.rules.is_empty() {
                 out.push((
                     si,
-                    Diagnostic::new("unused-suppression", s.span, "suppression names no rule")
+                    Diagnostic::new(&UNUSED_SUPPRESSION, s.span, "suppression names no rule")
                         .with_label("`ignore` needs rule names in brackets")
                         .with_help("write `# latticelint: ignore[rule-name] reason`"),
                 ));
@@ -205,7 +218,7 @@ impl Matcher<'_> {
                     continue;
                 }
                 let wildcard = r.name == "all" || r.name == "*";
-                let known = wildcard || rules::find(&r.name).is_some();
+                let known = wildcard || is_rule(&r.name);
                 if known && !wildcard && !settings.rule_enabled(&r.name) {
                     continue; // the rule did not run, so the suppression cannot be judged
                 }
@@ -213,7 +226,7 @@ impl Matcher<'_> {
                     si,
                     if known {
                         Diagnostic::new(
-                            "unused-suppression",
+                            &UNUSED_SUPPRESSION,
                             r.span,
                             format!("suppression of `{}` matches no finding on line {}", r.name, s.target_line),
                         )
@@ -221,7 +234,7 @@ impl Matcher<'_> {
                         .with_help("remove it, or move it onto the line of the finding or the line before")
                     } else {
                         Diagnostic::new(
-                            "unused-suppression",
+                            &UNUSED_SUPPRESSION,
                             r.span,
                             format!("suppression names unknown rule `{}`", r.name),
                         )
@@ -234,7 +247,7 @@ impl Matcher<'_> {
             if s.reason.is_none() && any_used {
                 out.push((
                     si,
-                    Diagnostic::new("suppression-without-reason", s.span, "suppression gives no reason")
+                    Diagnostic::new(&SUPPRESSION_WITHOUT_REASON, s.span, "suppression gives no reason")
                         .with_label("why is this finding acceptable?")
                         .with_help("add the reason after the brackets: `# latticelint: ignore[rule] reason`"),
                 ));
@@ -271,13 +284,17 @@ mod tests {
         assert_eq!(&text[s[0].span.range()], "# latticelint: ignore[unused-suppression] legacy");
     }
 
+    fn is_rule(name: &str) -> bool {
+        crate::rules::find(name).is_some()
+    }
+
     fn db_with(text: &str) -> (SourceDb, FileId) {
         let db = SourceDb::new("/d");
         let id = db.add(std::path::PathBuf::from("/d/a.conf"), text);
         (db, id)
     }
 
-    fn at(db: &SourceDb, file: FileId, needle: &str, rule: &'static str) -> Diagnostic {
+    fn at(db: &SourceDb, file: FileId, needle: &str, rule: &'static crate::diagnostic::RuleMeta) -> Diagnostic {
         let text = db.get(file).text.clone();
         let i = text.find(needle).unwrap();
         Diagnostic::new(rule, Span::new(file, i, i + needle.len()), "m")
@@ -292,14 +309,14 @@ mod tests {
                     d: 4\n";
         let (db, f) = db_with(text);
         let diags = vec![
-            at(&db, f, "a: 1", "unused-suppression"),
-            at(&db, f, "b: 2", "suppression-without-reason"),
-            at(&db, f, "d: 4", "unused-suppression"),
+            at(&db, f, "a: 1", &findings::UNUSED_SUPPRESSION),
+            at(&db, f, "b: 2", &findings::SUPPRESSION_WITHOUT_REASON),
+            at(&db, f, "d: 4", &findings::UNUSED_SUPPRESSION),
         ];
-        let out = apply(&db, &Settings::default(), diags);
+        let out = apply(&db, &Settings::default(), diags, &is_rule);
         let loc = |d: &Diagnostic| db.locate(d.span);
         let mut got: Vec<(String, u32, String)> =
-            out.iter().map(|d| (d.rule.to_string(), loc(d).line, d.message.clone())).collect();
+            out.iter().map(|d| (d.rule.name.to_string(), loc(d).line, d.message.clone())).collect();
         got.sort();
         assert_eq!(
             got,
@@ -320,7 +337,7 @@ mod tests {
     fn skips_rules_that_did_not_run() {
         let (db, _) = db_with("a: 1 # latticelint: ignore[unused-suppression] off\n");
         let settings = Settings { ignore: vec!["unused-suppression".into()], ..Settings::default() };
-        assert!(apply(&db, &settings, Vec::new()).is_empty());
+        assert!(apply(&db, &settings, Vec::new(), &is_rule).is_empty());
     }
 
     #[test]
@@ -329,7 +346,7 @@ mod tests {
                     x: 1 # latticelint: ignore[suppression-without-reason] stale\n\
                     y: 2 # latticelint: ignore[suppression-without-reason, unused-suppression] self\n";
         let (db, _) = db_with(text);
-        let out = apply(&db, &Settings::default(), Vec::new());
+        let out = apply(&db, &Settings::default(), Vec::new(), &is_rule);
         // Lines 1-2: the comment on line 1 covers the stale one on line 2. Line 3: a suppression
         // never covers findings about itself, so both of its entries are reported.
         let lines: Vec<u32> = out.iter().map(|d| db.locate(d.span).line).collect();

@@ -11,7 +11,7 @@ fn host_rules_fire_where_expected() {
     let mut got: Vec<(String, u32)> = out
         .diagnostics
         .iter()
-        .filter(|d| d.rule.starts_with("host-") || d.rule == "js-home-unreachable")
+        .filter(|d| d.rule.name.starts_with("host-") || d.rule == "js-home-unreachable")
         .map(|d| (d.rule.to_string(), out.db.locate(d.span).line))
         .collect();
     got.sort();
@@ -39,7 +39,7 @@ fn host_rules_fire_where_expected() {
 fn host_domain_declared_outside_the_scan_is_not_unknown() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deploy-hosts-external");
     let out = lint(&[root], &Settings::default());
-    let rules: Vec<&str> = out.diagnostics.iter().map(|d| d.rule).collect();
+    let rules: Vec<&str> = out.diagnostics.iter().map(|d| d.rule.name).collect();
     assert_eq!(out.model.hosts.len(), 1, "the WasmCloudHostConfig is a host");
     assert!(rules.contains(&"leaf-remote-unresolved"), "{rules:?}");
     assert!(!rules.contains(&"host-js-domain-unknown"), "{rules:?}");
@@ -144,7 +144,7 @@ fn mismatch_help_names_a_working_value_or_the_server_change() {
 fn host_behind_a_hub_without_domain_gets_the_server_change() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/deploy-hosts-hub-nodomain");
     let out = lint(&[root], &Settings::default());
-    let got: Vec<(&str, u32)> = out.diagnostics.iter().map(|d| (d.rule, out.db.locate(d.span).line)).collect();
+    let got: Vec<(&str, u32)> = out.diagnostics.iter().map(|d| (d.rule.name, out.db.locate(d.span).line)).collect();
     assert_eq!(got, vec![("host-js-domain-missing", 14)]);
     assert_eq!(
         out.diagnostics[0].help.as_deref(),

@@ -27,7 +27,7 @@ fn value(text: &str) -> serde_json::Value {
 }
 
 fn rules(p: &ParsedConfig) -> Vec<&'static str> {
-    p.diagnostics.iter().map(|d| d.rule).collect()
+    p.diagnostics.iter().map(|d| d.rule.name).collect()
 }
 
 #[test]

@@ -38,12 +38,16 @@ fn sample() -> (SourceDb, Vec<Diagnostic>) {
     let js = HUB.find("jetstream").unwrap();
     let url = embedded.find("url").unwrap();
     let diags = vec![
-        Diagnostic::new("unused-suppression", Span::new(hub, pw, pw + 14), "password `hunter2-secret` is plain text")
-            .with_severity(Severity::Warning)
-            .with_label("password `hunter2-secret` here")
-            .with_help("use a bcrypt hash instead of `hunter2-secret`"),
         Diagnostic::new(
-            "unused-suppression",
+            &latticelint::suppress::findings::UNUSED_SUPPRESSION,
+            Span::new(hub, pw, pw + 14),
+            "password `hunter2-secret` is plain text",
+        )
+        .with_severity(Severity::Warning)
+        .with_label("password `hunter2-secret` here")
+        .with_help("use a bcrypt hash instead of `hunter2-secret`"),
+        Diagnostic::new(
+            &latticelint::suppress::findings::UNUSED_SUPPRESSION,
             Span::new(emb, url, url + 3),
             "leaf remote `nats://leaf:leafpass99@hub:7422` reaches domain `hub`",
         )

@@ -238,19 +238,19 @@ pub fn process(
     for d in &invalid {
         crate::output::stderr_line!(
             "latticelint: internal: dropped a `{}` finding whose span points at no file",
-            d.rule
+            d.rule.name
         );
     }
-    let all = crate::suppress::apply(db, settings, valid);
+    let all = crate::suppress::apply(db, settings, valid, &|name| crate::rules::find(name).is_some());
     all.into_iter()
-        .filter(|d| settings.rule_enabled(d.rule))
+        .filter(|d| settings.rule_enabled(d.rule.name))
         .filter(|d| {
             let real = db.real_span(d.span);
             let f = db.get(real.file);
-            !config.is_excluded(&f.path, &f.display) && !config.path_ignores(d.rule, &f.path, &f.display)
+            !config.is_excluded(&f.path, &f.display) && !config.path_ignores(d.rule.name, &f.path, &f.display)
         })
         .map(|mut d| {
-            if let Some(s) = settings.severity.get(d.rule) {
+            if let Some(s) = settings.severity.get(d.rule.name) {
                 d.severity = *s;
             }
             d

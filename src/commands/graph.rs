@@ -1,8 +1,7 @@
 //! `latticelint graph`: the topology as a Graphviz dot or Mermaid picture.
 
-use crate::jetstream::Simulator;
+use crate::report::graph::{render, Format};
 use crate::settings::Settings;
-use crate::topology::render::{render, Format};
 use crate::version::NatsVersion;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,7 +22,7 @@ pub fn run(args: Args) -> ExitCode {
     let settings = Settings { nats_version: args.nats_version, ..Settings::default() };
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let outcome = crate::pipeline::lint(&paths, &settings);
-    let sim = Simulator::new(&outcome.model, &outcome.topology, settings.nats_version);
+    let sim = outcome.simulator();
     let text = render(&sim, &outcome.diagnostics, args.format);
     crate::output::exit_status(crate::output::write_stdout(&text), ExitCode::SUCCESS)
 }

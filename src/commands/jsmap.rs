@@ -2,7 +2,7 @@
 //! (per account), wasmCloud host and wadm.
 
 use crate::jetstream::map::JsMap;
-use crate::jetstream::{api_prefix, Outcome, Resolution, Simulator};
+use crate::jetstream::{api_prefix, Outcome, Resolution};
 use crate::settings::Settings;
 use crate::version::NatsVersion;
 use std::path::PathBuf;
@@ -60,7 +60,7 @@ pub fn run(args: Args) -> ExitCode {
     let settings = Settings { nats_version: args.nats_version, ..Settings::default() };
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let outcome = crate::pipeline::lint(&paths, &settings);
-    let sim = Simulator::new(&outcome.model, &outcome.topology, settings.nats_version);
+    let sim = outcome.simulator();
     let map = JsMap::build(&sim);
     let mut out = String::new();
     if args.json {

@@ -2,6 +2,7 @@
 //! does not render charts; it says so, once per chart, so a chart is never silently unchecked.
 //! (Values files are read by [`super::helm`].)
 
+use crate::deploy::findings::FILE_NOT_LINTED;
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceDb;
 use crate::span::Span;
@@ -37,7 +38,7 @@ pub fn skipped(db: &SourceDb, templates: Vec<(PathBuf, String)>) -> Vec<Diagnost
         let what = if n == 1 { "1 template of Helm chart".to_string() } else { format!("{n} templates of Helm chart") };
         let verb = if n == 1 { "is" } else { "are" };
         let mut d = Diagnostic::new(
-            "file-not-linted",
+            &FILE_NOT_LINTED,
             first,
             format!("{what} `{chart}` {verb} not linted: latticelint does not render charts"),
         )

@@ -12,6 +12,7 @@
 pub mod command;
 pub mod compose;
 pub mod envfile;
+pub mod findings;
 pub mod flags;
 pub mod helm;
 pub mod helm_templates;

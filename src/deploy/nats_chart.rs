@@ -6,6 +6,7 @@
 //! a JSON patch: both are free-form and not checked here.
 
 use super::yaml::YNode;
+use crate::deploy::findings::HELM_VALUE_IGNORED;
 use crate::diagnostic::Diagnostic;
 
 /// A chart value: its name and, for maps, the values below it.
@@ -128,7 +129,7 @@ fn walk(node: &YNode, schema: &Value, path: &str, out: &mut Vec<Diagnostic>) {
 
 fn ignored(span: crate::span::Span, name: &str, here: &str, schema: &Value, path: &str) -> Diagnostic {
     let d = Diagnostic::new(
-        "helm-value-ignored",
+        &HELM_VALUE_IGNORED,
         span,
         format!("`{here}` is not a value of the nats chart, which ignores it"),
     )

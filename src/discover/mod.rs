@@ -13,6 +13,7 @@ use crate::source::SourceDb;
 use crate::span::{FileId, Span};
 use std::path::{Path, PathBuf};
 
+pub mod findings;
 mod classify;
 mod walk;
 
@@ -97,7 +98,7 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
         if let Some(target) = outside_target(&linked_out, &path) {
             out.diagnostics.push(
                 Diagnostic::new(
-                    "symlink-outside-root",
+                    &crate::discover::findings::SYMLINK_OUTSIDE_ROOT,
                     Span::point(file, 0),
                     format!(
                         "`{}` is a link to `{}`, outside the scanned folder",
@@ -112,7 +113,7 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
         if let Some(offset) = bad_utf8 {
             out.diagnostics.push(
                 Diagnostic::new(
-                    "invalid-encoding",
+                    &crate::nats::findings::INVALID_ENCODING,
                     Span::new(file, offset, offset + 3),
                     crate::nats::include::invalid_utf8_message(offset),
                 )
@@ -130,7 +131,7 @@ pub fn discover_excluding(paths: &[PathBuf], db: &SourceDb, exclude: &[String]) 
 fn not_read(db: &SourceDb, path: &Path, reason: &str) -> Diagnostic {
     let file = db.add_unreadable(path.to_path_buf());
     Diagnostic::new(
-        "file-not-linted",
+        &crate::deploy::findings::FILE_NOT_LINTED,
         Span::point(file, 0),
         format!("`{}` is not linted: {reason}", db.display_path(path)),
     )
@@ -141,7 +142,7 @@ fn not_read(db: &SourceDb, path: &Path, reason: &str) -> Diagnostic {
 fn unreadable(db: &SourceDb, path: &Path, reason: &str) -> Diagnostic {
     let file = db.add_unreadable(path.to_path_buf());
     Diagnostic::new(
-        "unreadable-file",
+        &crate::nats::findings::UNREADABLE_FILE,
         Span::point(file, 0),
         format!("cannot read `{}`: {reason}", db.display_path(path)),
     )

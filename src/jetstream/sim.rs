@@ -23,7 +23,8 @@ enum Reply {
 }
 
 /// A deployment's JetStream routing, ready to answer requests. Dereferences to the precomputed
-/// [`State`] (leaf ends, flapping links, meta groups), which is cached in the [`Topology`].
+/// [`State`] (leaf ends, flapping links, meta groups). The pipeline builds it once per run and
+/// keeps its state in the outcome (`pipeline::Outcome::simulator`).
 pub struct Simulator<'a> {
     pub model: &'a Model,
     pub topo: &'a Topology,
@@ -39,18 +40,21 @@ impl std::ops::Deref for Simulator<'_> {
 }
 
 impl<'a> Simulator<'a> {
+    /// Computes the state of `model`'s routing for nats-server `version`.
     pub fn new(model: &'a Model, topo: &'a Topology, version: NatsVersion) -> Self {
-        let mut cache = topo.sim_cache.lock().unwrap_or_else(|e| e.into_inner());
-        let state = match cache.iter().find(|(v, _)| *v == version) {
-            Some((_, st)) => st.clone(),
-            None => {
-                let _t = crate::timings::phase("simulator");
-                let st = Arc::new(State::compute(model, topo, version));
-                cache.push((version, st.clone()));
-                st
-            }
-        };
+        let _t = crate::timings::phase("simulator");
+        let state = Arc::new(State::compute(model, topo, version));
         Simulator { model, topo, version, state }
+    }
+
+    /// A simulator over a state computed before for the same model, topology and version.
+    pub fn with_state(model: &'a Model, topo: &'a Topology, version: NatsVersion, state: Arc<State>) -> Self {
+        Simulator { model, topo, version, state }
+    }
+
+    /// The precomputed state, to rebuild the simulator later ([`Simulator::with_state`]).
+    pub fn state(&self) -> Arc<State> {
+        self.state.clone()
     }
 
     fn server(&self, i: InstanceId) -> &'a Server {

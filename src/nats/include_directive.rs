@@ -36,7 +36,7 @@ impl Parser<'_, '_, '_> {
                     format!("include paths are relative to the including file's folder; nats-server opens `{shown}`")
                 };
                 let d = Diagnostic::new(
-                    "include-not-found",
+                    &crate::nats::findings::INCLUDE_NOT_FOUND,
                     directive,
                     format!("included file `{written}` cannot be read: {reason}"),
                 )
@@ -55,7 +55,7 @@ impl Parser<'_, '_, '_> {
                 .map(|(_, f, _)| format!("`{}`", self.s.db.get(*f).display))
                 .collect();
             names.push(format!("`{}`", self.s.db.get(loaded.file).display));
-            let mut d = Diagnostic::new("include-cycle", directive, format!("include cycle: {}", names.join(" → ")))
+            let mut d = Diagnostic::new(&crate::nats::findings::INCLUDE_CYCLE, directive, format!("include cycle: {}", names.join(" → ")))
                 .with_label("this include closes the cycle")
                 .with_help("remove one of the includes; nats-server recurses until it crashes with a stack overflow");
             for (_, _, dir) in self.s.include_stack[pos..].iter() {
@@ -69,7 +69,7 @@ impl Parser<'_, '_, '_> {
         }
         if self.s.include_stack.len() > MAX_INCLUDE_DEPTH {
             let d = Diagnostic::new(
-                "include-cycle",
+                &crate::nats::findings::INCLUDE_CYCLE,
                 directive,
                 format!("includes nest deeper than {MAX_INCLUDE_DEPTH} files"),
             )
@@ -85,7 +85,7 @@ impl Parser<'_, '_, '_> {
             self.push_diag(d);
         }
         if let Some(w) = &loaded.warning {
-            let d = Diagnostic::new("invalid-encoding", directive, format!("included file `{written}` has {w}"))
+            let d = Diagnostic::new(&crate::nats::findings::INVALID_ENCODING, directive, format!("included file `{written}` has {w}"))
                 .with_label("included here")
                 .with_help("save the file as UTF-8");
             self.push_diag(d);
@@ -133,7 +133,7 @@ impl Parser<'_, '_, '_> {
         }
         Some(
             Diagnostic::new(
-                "include-outside-root",
+                &crate::nats::findings::INCLUDE_OUTSIDE_ROOT,
                 directive,
                 format!(
                     "include `{written}` reads `{}`, outside the scanned folder",

@@ -10,6 +10,7 @@
 
 pub mod chars;
 pub mod error;
+pub mod findings;
 pub mod include;
 mod include_directive;
 pub mod json;
@@ -21,6 +22,7 @@ pub mod scan;
 pub mod value;
 mod variables;
 
+use self::findings::{INVALID_ENCODING, UNREADABLE_FILE};
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceDb;
 use crate::span::{FileId, Span};
@@ -138,7 +140,7 @@ pub fn parse_path(db: &SourceDb, path: &Path, opts: &ParseOptions) -> ParsedConf
             let mut parsed = parse_file(db, file, opts);
             if let Some(offset) = bad {
                 let d = Diagnostic::new(
-                    "invalid-encoding",
+                    &INVALID_ENCODING,
                     Span::new(file, offset, offset + 3),
                     include::invalid_utf8_message(offset),
                 )
@@ -151,7 +153,7 @@ pub fn parse_path(db: &SourceDb, path: &Path, opts: &ParseOptions) -> ParsedConf
         Err(e) => {
             let file = db.add_unreadable(path.to_path_buf());
             let d = Diagnostic::new(
-                "unreadable-file",
+                &UNREADABLE_FILE,
                 Span::point(file, 0),
                 format!("cannot read `{}`: {}", db.get(file).display, e.reason),
             )

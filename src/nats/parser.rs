@@ -158,7 +158,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             Ctx::Array { .. } => Map::default(),
         };
         if res.is_ok() && root.is_empty() && self.s.opts.version == NatsVersion::new(2, 9, 21) {
-            let d = Diagnostic::new("syntax-error", self.span(0, 0), "config has no values")
+            let d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, self.span(0, 0), "config has no values")
                 .with_label("empty configuration")
                 .with_help("nats-server 2.9.21 rejects empty configs (and empty includes): add a setting or upgrade");
             res = Err(self.fail("config has no values or is empty".into(), d, FailKind::Syntax));
@@ -194,7 +194,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
         let gone: Vec<usize> = self.lx.swallowed_brackets.drain(keep..).collect();
         for b in gone {
             let d = Diagnostic::new(
-                "silent-value-loss",
+                &crate::nats::findings::SILENT_VALUE_LOSS,
                 self.span(b, b + 1),
                 "`]` right after an integer is read as part of a string value",
             )
@@ -213,7 +213,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             col_of(self.text, eof.end)
         );
         let comma = self.comma_before(k.span.start as usize);
-        let mut d = Diagnostic::new("syntax-error", k.span, format!("key `{}` has no value", k.name))
+        let mut d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, k.span, format!("key `{}` has no value", k.name))
             .with_label("key without a value at the end of the file");
         d = d.with_help(if comma {
             "a `,` ends an unquoted value, so the text after it became a key: quote the whole value (`\"a,b\"`)"
@@ -255,7 +255,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                     continue; // closes a JSON-style file whose `{` nats-server 2.9 skipped
                 }
                 Diagnostic::new(
-                    "silent-value-loss",
+                    &crate::nats::findings::SILENT_VALUE_LOSS,
                     k.span,
                     "stray `}` at the top level is read as a key named `}` and ignored",
                 )
@@ -263,14 +263,14 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 .with_help("remove the `}` or add the matching `{`")
             } else if self.comma_before(k.span.start as usize) {
                 Diagnostic::new(
-                    "silent-value-loss",
+                    &crate::nats::findings::SILENT_VALUE_LOSS,
                     k.span,
                     format!("`{}` after a `,` becomes a key without a value and is dropped", k.name),
                 )
                 .with_label("dropped by nats-server before 2.9.22, an error since")
                 .with_help("a `,` ends an unquoted value: quote the whole value (`\"a,b\"`)")
             } else {
-                Diagnostic::new("silent-value-loss", k.span, format!("key `{}` has no value and is dropped", k.name))
+                Diagnostic::new(&crate::nats::findings::SILENT_VALUE_LOSS, k.span, format!("key `{}` has no value and is dropped", k.name))
                     .with_label("dropped by nats-server before 2.9.22, an error since")
                     .with_help("give the key a value (`key: value`) or remove it")
             };
@@ -300,7 +300,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 Ok(())
             }
             _ => {
-                let d = Diagnostic::new("syntax-error", val.span, "value without a key")
+                let d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, val.span, "value without a key")
                     .with_help("please report this input");
                 Err(self.fail("BUG in parser, keys stack empty".into(), d, FailKind::Syntax))
             }
@@ -331,7 +331,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             ItemType::MapEnd => {
                 if self.ctxs.len() < 2 {
                     let d =
-                        Diagnostic::new("syntax-error", span, "unbalanced `}`").with_help("please report this input");
+                        Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, "unbalanced `}`").with_help("please report this input");
                     return Err(self.fail("BUG in parser, context stack empty".into(), d, FailKind::Syntax));
                 }
                 let ctx = self.ctxs.pop().expect("length checked");
@@ -355,7 +355,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 }
                 if self.ctxs.len() < 2 {
                     let d =
-                        Diagnostic::new("syntax-error", span, "unbalanced `]`").with_help("please report this input");
+                        Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, "unbalanced `]`").with_help("please report this input");
                     return Err(self.fail("BUG in parser, context stack empty".into(), d, FailKind::Syntax));
                 }
                 let ctx = self.ctxs.pop().expect("length checked");
@@ -379,13 +379,13 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 match t.parse::<f64>() {
                     Ok(f) if f.is_finite() => self.set_value(Value::new(ValueKind::Float(f), span), None, false),
                     Ok(_) => {
-                        let d = Diagnostic::new("syntax-error", span, format!("float `{t}` is out of range"))
+                        let d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, format!("float `{t}` is out of range"))
                             .with_label("too large for a 64-bit float")
                             .with_help("use a smaller number");
                         Err(self.fail(format!("float '{t}' is out of the range"), d, FailKind::Syntax))
                     }
                     Err(_) => {
-                        let d = Diagnostic::new("syntax-error", span, format!("`{t}` is not a float"))
+                        let d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, format!("`{t}` is not a float"))
                             .with_label("only ASCII digits form numbers")
                             .with_help("write the number with ASCII digits or quote it");
                         Err(self.fail(format!("expected float, but got '{t}'"), d, FailKind::Syntax))
@@ -397,7 +397,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 if scan::valid_zulu(t) {
                     self.set_value(Value::new(ValueKind::DateTime(t.to_string()), span), None, false)
                 } else {
-                    let d = Diagnostic::new("syntax-error", span, format!("`{t}` is not a valid datetime"))
+                    let d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, format!("`{t}` is not a valid datetime"))
                         .with_label("month, day or time out of range")
                         .with_help("write a real date as `YYYY-MM-DDThh:mm:ssZ`, or quote the value");
                     Err(self.fail(format!("expected Zulu formatted DateTime, but got '{t}'"), d, FailKind::Syntax))
@@ -429,7 +429,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
         let d = if !k.reported {
             k.reported = true;
             Diagnostic::new(
-                "silent-value-loss",
+                &crate::nats::findings::SILENT_VALUE_LOSS,
                 k.span,
                 format!("key `{}` has no value: nats-server stores this map under `{}`{lost}", k.name, k.name),
             )
@@ -438,7 +438,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             .with_help("give the key a value (`key: value`) or remove it")
         } else if let Some(o) = outer {
             Diagnostic::new(
-                "silent-value-loss",
+                &crate::nats::findings::SILENT_VALUE_LOSS,
                 span,
                 format!(
                     "nats-server stores this map under `{}` (left without a value above) and `{o}` is lost",
@@ -463,13 +463,13 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             Some(Err(e))
                 if matches!(e.kind(), std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow) =>
             {
-                let d = Diagnostic::new("syntax-error", span, format!("integer `{t}` is out of range"))
+                let d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, format!("integer `{t}` is out of range"))
                     .with_label("does not fit in a signed 64-bit integer")
                     .with_help("use a value between -9223372036854775808 and 9223372036854775807");
                 return Err(self.fail(format!("integer '{t}' is out of the range"), d, FailKind::Syntax));
             }
             _ => {
-                let d = Diagnostic::new("syntax-error", span, format!("`{t}` is not an integer"))
+                let d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, format!("`{t}` is not an integer"))
                     .with_label("only ASCII digits form numbers")
                     .with_help("write the number with ASCII digits or quote the value");
                 return Err(self.fail(format!("expected integer, but got '{t}'"), d, FailKind::Syntax));
@@ -499,7 +499,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             (None, false) => "the value is dropped".to_string(),
         };
         let d = Diagnostic::new(
-            "silent-value-loss",
+            &crate::nats::findings::SILENT_VALUE_LOSS,
             span,
             format!("size suffix `{suffix}` of `{t}` is unknown to nats-server: no value is stored and {lost}"),
         )
@@ -532,21 +532,21 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
         let d = if in_array_or_after {
             let b = *self.lx.swallowed_brackets.last().expect("non-empty");
             self.lx.swallowed_brackets.clear();
-            Diagnostic::new("syntax-error", self.span(b, b + 1), "`]` right after an integer does not close the array")
+            Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, self.span(b, b + 1), "`]` right after an integer does not close the array")
                 .with_label("read as part of the value, not as the end of the array")
                 .with_related(span, format!("the parse then fails here: {}", e.message()))
                 .with_help(
                     "nats-server swallows `]` right after an integer: write `[1, 2 ]` or put `]` on its own line",
                 )
         } else if self.lx.suffix_split == Some(it.start) {
-            Diagnostic::new("syntax-error", span, e.message())
+            Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, e.message())
                 .with_label("the number ended at the size suffix before this digit")
                 .with_help(format!(
                     "quote the value: before nats-server 2.15 a digit right after a size suffix (`k`, `m`, `e`, ...) ends the number (e.g. `1m30s` is `1m`, then `30s`); 2.15 reads the word as a string, this profile is {}",
                     self.s.opts.version
                 ))
         } else {
-            Diagnostic::new("syntax-error", span, e.message()).with_label(e.label()).with_help(e.help())
+            Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, e.message()).with_label(e.label()).with_help(e.help())
         };
         let d = match unclosed {
             Some((sp, msg)) => d.with_related(sp, msg),

@@ -65,7 +65,7 @@ pub fn report(db: &SourceDb, d: &Diagnostic) -> Report {
     };
     Report::new(Rendered {
         message: d.message.clone(),
-        code: d.rule.to_string(),
+        code: d.rule.name.to_string(),
         severity,
         help: d.help.clone(),
         labels,

@@ -38,7 +38,7 @@ pub(crate) fn delete_used_variables(m: &mut Map, v: NatsVersion, out: &mut Vec<D
         if e.used_as_variable {
             out.push(
                 Diagnostic::new(
-                    "silent-value-loss",
+                    &crate::nats::findings::SILENT_VALUE_LOSS,
                     e.key_span,
                     format!("`{}` is referenced as `${}`, and nats-server {v} deletes referenced keys before using the config", e.key, e.key),
                 )
@@ -74,7 +74,7 @@ impl Parser<'_, '_, '_> {
                 } else {
                     format!("define `{name}` earlier in this or an enclosing block, or set the environment variable `{name}`")
                 };
-                let d = Diagnostic::new("undefined-variable", span, format!("variable `{name}` is not defined"))
+                let d = Diagnostic::new(&crate::nats::findings::UNDEFINED_VARIABLE, span, format!("variable `{name}` is not defined"))
                     .with_label("not defined before this point nor in the environment")
                     .with_help(help);
                 Err(self.fail(go, d, FailKind::NotFound(name)))
@@ -93,7 +93,7 @@ impl Parser<'_, '_, '_> {
                             format!("; nats-server {} crashes with a stack overflow here", self.s.opts.version)
                         };
                         Diagnostic::new(
-                            "undefined-variable",
+                            &crate::nats::findings::UNDEFINED_VARIABLE,
                             span,
                             format!(
                                 "environment variables refer to each other in a cycle: {}{crash}",
@@ -104,14 +104,14 @@ impl Parser<'_, '_, '_> {
                         .with_help("make one of the environment variables hold a value instead of a `$` reference")
                     }
                     FailKind::NotFound(inner) => Diagnostic::new(
-                        "undefined-variable",
+                        &crate::nats::findings::UNDEFINED_VARIABLE,
                         span,
                         format!("environment variable `{name}` refers to `{inner}`, which is not defined"),
                     )
                     .with_label("resolved through the environment")
                     .with_help(format!("set `{inner}` or change the value of `{name}`")),
                     _ => Diagnostic::new(
-                        "syntax-error",
+                        &crate::nats::findings::SYNTAX_ERROR,
                         span,
                         format!("value of environment variable `{name}` does not parse: {}", f.go),
                     )

@@ -7,8 +7,16 @@ pub fn render(run: &Run) -> String {
     let mut out = String::new();
     for f in &run.findings {
         let l = &f.location;
-        let _ =
-            writeln!(out, "{}:{}:{}: {}[{}] {}", l.path, l.line, l.column, f.severity, f.rule, one_line(&f.message));
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
+            l.path,
+            l.line,
+            l.column,
+            f.severity,
+            f.rule.name,
+            one_line(&f.message)
+        );
     }
     let _ = writeln!(out, "{}", super::summary(run));
     out

@@ -29,7 +29,7 @@ pub fn render(run: &Run) -> String {
             l.column,
             l.end_line,
             l.end_column,
-            property(f.rule),
+            property(f.rule.name),
             data(&message)
         );
     }

@@ -26,7 +26,7 @@ pub fn render(run: &Run, opts: HumanOptions) -> String {
             // A span miette cannot show: fall back to the one-line form rather than dropping the finding.
             out.push_str(&super::concise::one_line(&format!(
                 "{}:{}:{}: {}[{}] {}\n",
-                f.location.path, f.location.line, f.location.column, f.severity, f.rule, f.message
+                f.location.path, f.location.line, f.location.column, f.severity, f.rule.name, f.message
             )));
         }
         out.push('\n');
@@ -93,7 +93,7 @@ impl Report {
         }
         Report {
             message: f.message.clone(),
-            code: Some(f.rule.to_string()),
+            code: Some(f.rule.name.to_string()),
             severity: match f.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,

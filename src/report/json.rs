@@ -29,7 +29,7 @@ pub fn render(run: &Run) -> String {
 fn finding(f: &Finding) -> Value {
     let l = &f.location;
     json!({
-        "rule": f.rule,
+        "rule": f.rule.name,
         "severity": f.severity,
         "message": f.message,
         "file": l.path,

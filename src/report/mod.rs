@@ -6,11 +6,12 @@
 pub mod concise;
 pub mod docs;
 pub mod github;
+pub mod graph;
 pub mod human;
 pub mod json;
 pub mod sarif;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, RuleMeta, Severity};
 use crate::redact::{mask_source, Redactor};
 use crate::source::{Location, SourceDb};
 use crate::span::{FileId, Span};
@@ -59,7 +60,7 @@ pub struct RelatedFinding {
 /// A diagnostic resolved for output: real-file span, line/column, redacted text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: &'static RuleMeta,
     pub severity: Severity,
     pub message: String,
     pub label: Option<String>,
@@ -102,7 +103,7 @@ impl Finding {
     /// Sort key: path, line, column, rule, then the rest for a total order.
     fn key(&self) -> (&str, u32, u32, &str, u32, u32, &str) {
         let l = &self.location;
-        (&l.path, l.line, l.column, self.rule, l.end_line, l.end_column, &self.message)
+        (&l.path, l.line, l.column, self.rule.name, l.end_line, l.end_column, &self.message)
     }
 }
 

@@ -24,13 +24,13 @@ pub fn render(run: &Run) -> String {
     let mut rules: Vec<Value> = RULES.iter().map(|r| descriptor(r.meta)).collect();
     let mut index: HashMap<&str, usize> = RULES.iter().enumerate().map(|(i, r)| (r.meta.name, i)).collect();
     for f in &run.findings {
-        if !index.contains_key(f.rule) {
-            index.insert(f.rule, rules.len());
-            rules.push(unregistered(f.rule));
+        if !index.contains_key(f.rule.name) {
+            index.insert(f.rule.name, rules.len());
+            rules.push(unregistered(f.rule.name));
         }
     }
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let results: Vec<Value> = run.findings.iter().map(|f| result(run, f, index[f.rule], &mut seen)).collect();
+    let results: Vec<Value> = run.findings.iter().map(|f| result(run, f, index[f.rule.name], &mut seen)).collect();
     let root_uri = dir_uri(&run.root_dir);
     let version = env!("CARGO_PKG_VERSION");
     let log = json!({
@@ -140,7 +140,7 @@ fn result(run: &Run, f: &Finding, rule_index: usize, seen: &mut HashMap<String, 
         text = format!("{text} Help: {}", sentence(h));
     }
     let mut r = Map::new();
-    r.insert("ruleId".into(), json!(f.rule));
+    r.insert("ruleId".into(), json!(f.rule.name));
     r.insert("ruleIndex".into(), json!(rule_index));
     r.insert("level".into(), json!(level(f.severity)));
     r.insert("message".into(), json!({ "text": text }));
@@ -166,7 +166,7 @@ fn result(run: &Run, f: &Finding, rule_index: usize, seen: &mut HashMap<String, 
     }
     let line_text = masked.get(f.span.range()).unwrap_or("");
     let line_text = line_text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let base = format!("{:016x}", fnv1a(&[f.rule, &f.location.path, &f.message, &line_text]));
+    let base = format!("{:016x}", fnv1a(&[f.rule.name, &f.location.path, &f.message, &line_text]));
     let n = seen.entry(base.clone()).or_insert(0);
     *n += 1;
     r.insert("partialFingerprints".into(), json!({ FINGERPRINT_KEY: format!("{base}:{n}") }));

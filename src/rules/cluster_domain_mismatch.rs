@@ -91,7 +91,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
             let s = cx.model.server(*id);
             let mut diag = Diagnostic::new(
-                META.name,
+                &META,
                 spans::domain(s),
                 format!(
                     "`{}` runs JetStream {} but the rest of cluster `{cluster_name}` uses {}",

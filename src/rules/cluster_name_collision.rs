@@ -73,7 +73,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let (sa, sb) = (model.server(a.server), model.server(b.server));
                 out.push(
                     Diagnostic::new(
-                        META.name,
+                        &META,
                         spans::cluster_name(sa),
                         format!("`{}` has the cluster name `{na}` of its hub `{}`", sa.label, sb.label),
                     )
@@ -109,7 +109,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             }
             let mut d = Diagnostic::new(
-                META.name,
+                &META,
                 spans::cluster_name(s),
                 format!("`{}` and {} other unrouted server(s) announce cluster name `{name}` to `{hub}`", topo.instance(i).label, insts.len() - 1),
             )
@@ -199,7 +199,7 @@ fn report_unjoined(
                 "no cluster listener is configured, so routes never form"
             };
             let mut d = Diagnostic::new(
-                META.name,
+                &META,
                 spans::cluster_name(s),
                 format!(
                     "servers named as cluster `{name}` with JetStream domain `{domain}` are not one cluster: {why}"

@@ -92,7 +92,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             } else {
                 format!("`server_name` `{name}` is used by {} connected servers", insts.len())
             };
-            let mut d = Diagnostic::new(META.name, spans::server_name(s), msg)
+            let mut d = Diagnostic::new(&META, spans::server_name(s), msg)
                 .with_label("not unique")
                 .with_help("give every server a unique `server_name` (for replicas, derive it from the pod name)");
             for o in servers.iter().filter(|o| *o != id) {

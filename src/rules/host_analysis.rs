@@ -11,7 +11,7 @@ use crate::topology::{InstanceId, Node, Topology};
 use std::collections::BTreeSet;
 
 /// What a host's control connection reaches.
-pub(crate) struct HostView<'a> {
+pub struct HostView<'a> {
     pub host: &'a Host,
     /// The server the ctl connection lands on (the pod's sidecar for operator hosts).
     pub server: Option<ServerId>,
@@ -23,13 +23,13 @@ pub(crate) struct HostView<'a> {
 }
 
 /// One view per host, in model order.
-pub(crate) fn hosts<'a>(cx: &Context<'a>, sim: &Simulator) -> Vec<HostView<'a>> {
-    cx.model
+pub(crate) fn hosts<'a>(model: &'a Model, topology: &'a Topology, sim: &Simulator) -> Vec<HostView<'a>> {
+    model
         .hosts
         .iter()
         .map(|h| {
-            let server = h.sidecar.or_else(|| server_at_in(cx.model, &cx.topology.index, &h.locality, &h.ctl));
-            let entry = host_entry(cx.model, cx.topology, h);
+            let server = h.sidecar.or_else(|| server_at_in(model, &topology.index, &h.locality, &h.ctl));
+            let entry = host_entry(model, topology, h);
             let (entry_id, account) = match entry {
                 Some((i, a)) => (Some(i), a),
                 None => (None, None),

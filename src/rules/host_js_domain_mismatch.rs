@@ -67,9 +67,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.model.hosts.is_empty() {
         return;
     }
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     let comp = components(cx.topology);
-    let views = cx.host_views();
+    let views = cx.hosts;
     // (component, lattice, prefix, account) -> hosts with an answering home
     let mut groups: Groups = BTreeMap::new();
     for (i, v) in views.iter().enumerate() {
@@ -82,7 +82,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let key = (comp[entry.0 as usize], v.host.lattice.value.clone(), v.host.ctl_topic_prefix.clone(), acc.clone());
         groups.entry(key).or_default().push((i, res.responder_servers()));
     }
-    let wadms = wadm_views(cx, &sim);
+    let wadms = wadm_views(cx, sim);
     for ((component, lattice, _, account), members) in groups {
         // The reference is the JetStream most hosts of the lattice reach (the earliest on a tie).
         let mut counts: std::collections::HashMap<&Vec<String>, usize> = std::collections::HashMap::new();
@@ -113,7 +113,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 lattice: &lattice,
             };
             let mut d = Diagnostic::new(
-                META.name,
+                &META,
                 span,
                 format!(
                     "hosts of lattice `{lattice}` use different JetStreams: `{}` reaches `{}`, `{}` reaches `{}`",
@@ -131,7 +131,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 f.host.js_domain.as_ref().map(|d| d.span).unwrap_or(f.host.span),
                 format!("host `{}` of the same lattice", f.host.label),
             )
-            .with_help(fix.help(cx, &sim));
+            .with_help(fix.help(cx, sim));
             if let Some(s) = v.server {
                 let s = cx.model.server(s);
                 d = d.with_related(s.span, format!("host `{}` connects to server `{}`", v.host.label, s.label));
@@ -158,7 +158,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let s = cx.model.server(w.server);
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    &META,
                     span,
                     format!(
                         "wadm `{}` keeps its state in a different JetStream than the hosts of lattice `{lattice}`: it reaches `{}`, `{}` reaches `{}`",
@@ -178,7 +178,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     format!("host `{}` of lattice `{lattice}`", f.host.label),
                 )
                 .with_related(s.span, format!("wadm `{}` connects to server `{}`", w.wadm.label, s.label))
-                .with_help(fix.help(cx, &sim)),
+                .with_help(fix.help(cx, sim)),
             );
         }
     }

@@ -49,9 +49,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.model.hosts.is_empty() {
         return;
     }
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     let comp = super::host_analysis::components(cx.topology);
-    for v in cx.host_views() {
+    for v in cx.hosts {
         if v.host.js_domain.is_some() {
             continue;
         }
@@ -66,9 +66,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         let s = cx.model.server(server);
         let acc = v.account.clone().unwrap_or_default();
-        let works = working_domains(cx, &sim, v);
+        let works = working_domains(cx, sim, v);
         let mut d = Diagnostic::new(
-            META.name,
+            &META,
             v.host.span,
             format!(
                 "host `{}` sets no JetStream domain and server `{}` has no JetStream for account `{acc}` ({})",

@@ -51,7 +51,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             return;
         }
         let mut d = Diagnostic::new(
-            META.name,
+            &META,
             domain.span,
             format!("{who} `{label}` uses JetStream domain `{}`, which no server declares", domain.value),
         )

@@ -42,7 +42,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let addr = format!("{}:{}", h.ctl.host.value, h.ctl.port.value);
         let span = if h.ctl.defaulted { h.span } else { h.ctl.host.span };
         let mut d = Diagnostic::new(
-            META.name,
+            &META,
             span,
             format!("host `{}` connects to `{addr}`, which matches no server in the scanned files", h.label),
         )
@@ -67,7 +67,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let span = if e.defaulted { w.span } else { e.host.span };
         out.push(
             Diagnostic::new(
-                META.name,
+                &META,
                 span,
                 format!("wadm `{}` connects to `{addr}`, which matches no server in the scanned files", w.label),
             )

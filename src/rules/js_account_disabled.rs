@@ -76,7 +76,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             };
             let what = if acc == GLOBAL { "the global account `$G`".to_string() } else { format!("account `{acc}`") };
             let mut d = Diagnostic::new(
-                META.name,
+                &META,
                 span,
                 format!("{what} has no JetStream on `{}` but a leaf connection to `{}` binds it: its JetStream requests time out", s.label, p.label),
             )

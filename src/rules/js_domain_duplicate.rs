@@ -51,7 +51,7 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let topo = cx.topology;
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     // Domains served by at least two JetStream groups.
     let mut groups_by_domain: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
     for inst in &topo.instances {
@@ -115,7 +115,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     servers.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")
                 )
             };
-            let mut d = Diagnostic::new(META.name, spans::domain(s), msg)
+            let mut d = Diagnostic::new(&META, spans::domain(s), msg)
                 .with_label(format!("domain `{domain}` also used elsewhere"))
                 .with_help(format!(
                     "`$JS.{domain}.API` from {seen_from} is executed by every one of them; give each JetStream a unique domain or join them in one cluster"

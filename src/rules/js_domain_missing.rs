@@ -49,7 +49,7 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let topo = cx.topology;
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     // server without a domain -> (span, message) of each JetStream across a leaf connection
     let mut found: BTreeMap<ServerId, Vec<(crate::span::Span, String)>> = BTreeMap::new();
     let missing = |id: ServerId| {
@@ -96,7 +96,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (id, peers) in found {
         let s = model.server(id);
         let mut d = Diagnostic::new(
-            META.name,
+            &META,
             spans::jetstream(s),
             format!("`{}` runs JetStream without a domain but is leaf-connected to other JetStreams", s.label),
         )

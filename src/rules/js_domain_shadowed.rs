@@ -46,7 +46,7 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let topo = cx.topology;
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     let mut reported: BTreeSet<(ServerId, ServerId)> = BTreeSet::new();
     // A link whose hub closes it: the reusing server(s) are those answering the hub's domain from the spoke side.
     for f in &sim.flaps {
@@ -69,7 +69,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 let d = Diagnostic::new(
-                    META.name,
+                    &META,
                     spans::domain(shadow),
                     format!(
                         "`{}` reuses JetStream domain `{domain}` of `{}` behind `{}`: `{}` closes the leaf connection from `{}` at every reconnect",
@@ -117,7 +117,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let d = Diagnostic::new(
-            META.name,
+            &META,
             spans::domain(leaf),
             format!(
                 "`{}` reuses JetStream domain `{dl}` of its hub `{}`: `$JS.{dl}.API` from `{}` never reaches `{}`",

@@ -50,9 +50,9 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if cx.model.hosts.is_empty() {
         return;
     }
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     let declared = super::host_analysis::declared_domains(cx.model);
-    for v in cx.host_views() {
+    for v in cx.hosts {
         let (Some(dom), Some(res), Some(server)) = (&v.host.js_domain, &v.home, v.server) else {
             continue;
         };
@@ -68,7 +68,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let s = cx.model.server(server);
         let acc = v.account.clone().unwrap_or_default();
         let mut d = Diagnostic::new(
-            META.name,
+            &META,
             dom.span,
             format!(
                 "host `{}` gets no JetStream answer for `$JS.{}.API` from server `{}` in account `{acc}` ({})",
@@ -80,7 +80,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         )
         .with_label(format!("lattice data goes to `$JS.{}.API`", dom.value))
         .with_related(s.span, format!("the host connects to server `{}`: {}", s.label, res.why));
-        let works = working_domains(cx, &sim, v);
+        let works = working_domains(cx, sim, v);
         d = d.with_help(if works.is_empty() {
             format!(
                 "connect server `{}` to the JetStream with domain `{}` through a leaf connection bound to an account with JetStream",

@@ -56,7 +56,7 @@ crate::declare_rule! {
 pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let model = cx.model;
     let topo = cx.topology;
-    let sim = cx.simulator();
+    let sim = cx.simulator;
     let mut reported: BTreeSet<(ServerId, ServerId)> = BTreeSet::new();
     for (li, link) in topo.leaf_links.iter().enumerate() {
         let [a, b] = &sim.ends[li];
@@ -87,7 +87,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         };
         let idx = topo.remotes[link.remote].index;
         let d = Diagnostic::new(
-            META.name,
+            &META,
             spans::domain(leaf),
             format!(
                 "`{}` and `{}` share the system account with {domain} but stay two JetStreams ({why})",

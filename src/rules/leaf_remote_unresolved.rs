@@ -60,7 +60,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         out.push(
             Diagnostic::new(
-                META.name,
+                &META,
                 *span,
                 format!("leaf remote `{}` of `{}` is not a server in the scanned files", redact(raw), s.label),
             )

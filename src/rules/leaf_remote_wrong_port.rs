@@ -67,7 +67,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     .unwrap_or(t.span);
                     out.push(
                         Diagnostic::new(
-                            META.name,
+                            &META,
                             *span,
                             format!(
                                 "leaf remote `{}` dials the {} port `{port}` of `{}`",
@@ -90,7 +90,7 @@ pub(crate) fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     };
                     out.push(
                         Diagnostic::new(
-                            META.name,
+                            &META,
                             *span,
                             format!("leaf remote `{}` dials port `{port}`, the default {kind} port", redact(raw)),
                         )

@@ -3,71 +3,36 @@
 //! (sections: What it does, Why is this bad?, Example, How to fix, References).
 //!
 //! Rules whose findings come from an earlier phase (the parser emits `syntax-error`, discovery
-//! emits `unreadable-file`...) are registered with `check: None` so they are listed, documented
-//! and configurable like every other rule.
+//! emits `symlink-outside-root`...) are declared in that phase's `findings.rs` and registered here
+//! with `check: None`, so they are listed, documented and configurable like every other rule.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::jetstream::Simulator;
 use crate::model::Model;
 use crate::nats::ParsedConfig;
 use crate::settings::Settings;
 use crate::source::SourceDb;
 
-/// A rule's identity and documentation.
-#[derive(Debug)]
-pub struct RuleMeta {
-    /// Kebab-case, stable; the only identifier of the rule.
-    pub name: &'static str,
-    /// One line, lower-case, no trailing period.
-    pub summary: &'static str,
-    pub default_severity: Severity,
-    /// Markdown documentation (the doc comment of the declaration).
-    pub docs: &'static str,
-    /// Source file of the declaration (a test checks it matches `name`).
-    pub file: &'static str,
-}
+pub use crate::diagnostic::RuleMeta;
+pub use host_analysis::HostView;
 
-/// What a rule pass can read.
+/// What a rule pass can read: the run's sources, model and topology, and the simulator and host
+/// views the pipeline built once for every rule.
 pub struct Context<'a> {
     pub db: &'a SourceDb,
-    /// Every NATS config parsed in this run (top-level files and embedded ones; includes are inside them).
-    pub configs: &'a [ParsedConfig],
     pub model: &'a Model,
     pub topology: &'a crate::topology::Topology,
     pub settings: &'a Settings,
-    /// [`checked_configs`], computed on first use and shared by the per-file rules (which run in parallel).
-    checked: std::sync::OnceLock<Vec<&'a ParsedConfig>>,
-    /// [`Context::host_views`], computed on first use and shared by the host rules.
-    host_views: std::sync::OnceLock<Vec<host_analysis::HostView<'a>>>,
+    /// JetStream routing for the target nats-server version.
+    pub simulator: &'a Simulator<'a>,
+    /// One view per wasmCloud host ([`host_views`]).
+    pub hosts: &'a [HostView<'a>],
 }
 
-impl<'a> Context<'a> {
-    pub fn new(
-        db: &'a SourceDb,
-        configs: &'a [ParsedConfig],
-        model: &'a Model,
-        topology: &'a crate::topology::Topology,
-        settings: &'a Settings,
-    ) -> Self {
-        Context {
-            db,
-            configs,
-            model,
-            topology,
-            settings,
-            checked: std::sync::OnceLock::new(),
-            host_views: std::sync::OnceLock::new(),
-        }
-    }
-
-    /// The simulator for the target nats-server version (its state is cached in the topology).
-    pub(crate) fn simulator(&self) -> crate::jetstream::Simulator<'a> {
-        crate::jetstream::Simulator::new(self.model, self.topology, self.settings.nats_version)
-    }
-
-    /// One view per wasmCloud host, computed once per run ([`host_analysis::hosts`]).
-    pub(crate) fn host_views(&self) -> &[host_analysis::HostView<'a>] {
-        self.host_views.get_or_init(|| host_analysis::hosts(self, &self.simulator()))
-    }
+/// One view per wasmCloud host, in model order: what its control connection reaches and who answers
+/// its lattice-data requests. The pipeline computes them once and shares them with the host rules.
+pub fn host_views<'a>(model: &'a Model, topology: &'a crate::topology::Topology, sim: &Simulator) -> Vec<HostView<'a>> {
+    host_analysis::hosts(model, topology, sim)
 }
 
 /// A check function: reads the context, pushes findings.
@@ -83,50 +48,19 @@ pub struct Rule {
     /// per-config rules.
     pub check: Option<CheckFn>,
     /// Rules that read one config's parse tree at a time. The pipeline runs them right after each
-    /// parse ([`check_config`]), so no parse tree outlives its thread; [`run`] runs them on
-    /// [`Context::configs`].
+    /// parse ([`check_config`]), so no parse tree outlives its thread.
     pub check_config: Option<ConfigCheckFn>,
 }
 
-/// Declares a rule's metadata from its doc comment.
-///
-/// ```ignore
-/// declare_rule! {
-///     /// ## What it does
-///     /// ...
-///     pub(crate) static META = { name: "js-domain-missing", summary: "...", severity: Warning }
-/// }
-/// ```
-#[macro_export]
-macro_rules! declare_rule {
-    ( $(#[doc = $doc:expr])* $vis:vis static $id:ident = { name: $name:expr, summary: $summary:expr, severity: $sev:ident $(,)? } ) => {
-        $(#[doc = $doc])*
-        $vis static $id: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
-            name: $name,
-            summary: $summary,
-            default_severity: $crate::diagnostic::Severity::$sev,
-            docs: concat!($($doc, "\n"),*),
-            file: file!(),
-        };
-    };
-}
-
-// One module per rule, alphabetical.
+// One module per rule, alphabetical, and two helpers: `host_analysis` (host views) and `validators`.
 mod cluster_domain_mismatch;
 mod cluster_name_collision;
 mod duplicate_server_name;
-mod file_not_linted;
-mod helm_value_ignored;
 mod host_analysis;
 mod host_js_domain_mismatch;
 mod host_js_domain_missing;
 mod host_js_domain_unknown;
 mod host_nats_unresolved;
-mod include_cycle;
-mod include_not_found;
-mod include_outside_root;
-mod internal_error;
-mod invalid_encoding;
 mod invalid_value;
 mod js_account_disabled;
 mod js_domain_duplicate;
@@ -137,30 +71,25 @@ mod js_system_account_split;
 mod leaf_remote_unresolved;
 mod leaf_remote_wrong_port;
 mod silent_value_loss;
-mod suppression_without_reason;
-mod symlink_outside_root;
-mod syntax_error;
-mod undefined_variable;
 mod unknown_key;
-mod unreadable_file;
-mod unused_suppression;
+mod validators;
 
 /// Every rule, sorted by name (a test enforces order and uniqueness).
 pub static RULES: &[Rule] = &[
     Rule { meta: &cluster_domain_mismatch::META, check: Some(cluster_domain_mismatch::check), check_config: None },
     Rule { meta: &cluster_name_collision::META, check: Some(cluster_name_collision::check), check_config: None },
     Rule { meta: &duplicate_server_name::META, check: Some(duplicate_server_name::check), check_config: None },
-    Rule { meta: &file_not_linted::META, check: None, check_config: None },
-    Rule { meta: &helm_value_ignored::META, check: None, check_config: None },
+    Rule { meta: &crate::deploy::findings::FILE_NOT_LINTED, check: None, check_config: None },
+    Rule { meta: &crate::deploy::findings::HELM_VALUE_IGNORED, check: None, check_config: None },
     Rule { meta: &host_js_domain_mismatch::META, check: Some(host_js_domain_mismatch::check), check_config: None },
     Rule { meta: &host_js_domain_missing::META, check: Some(host_js_domain_missing::check), check_config: None },
     Rule { meta: &host_js_domain_unknown::META, check: Some(host_js_domain_unknown::check), check_config: None },
     Rule { meta: &host_nats_unresolved::META, check: Some(host_nats_unresolved::check), check_config: None },
-    Rule { meta: &include_cycle::META, check: None, check_config: None },
-    Rule { meta: &include_not_found::META, check: None, check_config: None },
-    Rule { meta: &include_outside_root::META, check: None, check_config: None },
-    Rule { meta: &internal_error::META, check: None, check_config: None },
-    Rule { meta: &invalid_encoding::META, check: None, check_config: None },
+    Rule { meta: &crate::nats::findings::INCLUDE_CYCLE, check: None, check_config: None },
+    Rule { meta: &crate::nats::findings::INCLUDE_NOT_FOUND, check: None, check_config: None },
+    Rule { meta: &crate::nats::findings::INCLUDE_OUTSIDE_ROOT, check: None, check_config: None },
+    Rule { meta: &crate::guard::findings::INTERNAL_ERROR, check: None, check_config: None },
+    Rule { meta: &crate::nats::findings::INVALID_ENCODING, check: None, check_config: None },
     Rule { meta: &invalid_value::META, check: None, check_config: Some(invalid_value::check_config) },
     Rule { meta: &js_account_disabled::META, check: Some(js_account_disabled::check), check_config: None },
     Rule { meta: &js_domain_duplicate::META, check: Some(js_domain_duplicate::check), check_config: None },
@@ -171,35 +100,18 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &leaf_remote_unresolved::META, check: Some(leaf_remote_unresolved::check), check_config: None },
     Rule { meta: &leaf_remote_wrong_port::META, check: Some(leaf_remote_wrong_port::check), check_config: None },
     Rule { meta: &silent_value_loss::META, check: None, check_config: Some(silent_value_loss::check_config) },
-    Rule { meta: &suppression_without_reason::META, check: None, check_config: None },
-    Rule { meta: &symlink_outside_root::META, check: None, check_config: None },
-    Rule { meta: &syntax_error::META, check: None, check_config: None },
-    Rule { meta: &undefined_variable::META, check: None, check_config: None },
+    Rule { meta: &crate::suppress::findings::SUPPRESSION_WITHOUT_REASON, check: None, check_config: None },
+    Rule { meta: &crate::discover::findings::SYMLINK_OUTSIDE_ROOT, check: None, check_config: None },
+    Rule { meta: &crate::nats::findings::SYNTAX_ERROR, check: None, check_config: None },
+    Rule { meta: &crate::nats::findings::UNDEFINED_VARIABLE, check: None, check_config: None },
     Rule { meta: &unknown_key::META, check: None, check_config: Some(unknown_key::check_config) },
-    Rule { meta: &unreadable_file::META, check: None, check_config: None },
-    Rule { meta: &unused_suppression::META, check: None, check_config: None },
+    Rule { meta: &crate::nats::findings::UNREADABLE_FILE, check: None, check_config: None },
+    Rule { meta: &crate::suppress::findings::UNUSED_SUPPRESSION, check: None, check_config: None },
 ];
 
 /// Looks a rule up by name.
 pub fn find(name: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.meta.name == name)
-}
-
-/// The default severity of a rule, `Warning` for unknown names.
-pub fn default_severity(name: &str) -> Severity {
-    find(name).map(|r| r.meta.default_severity).unwrap_or(Severity::Warning)
-}
-
-/// The configs the per-file NATS rules check: every config except include fragments (a file reached
-/// through another config's `include` is checked in its includer's context). Embedded configs count.
-pub fn checked_configs<'a, 'c>(cx: &'c Context<'a>) -> &'c [&'a ParsedConfig] {
-    cx.checked.get_or_init(|| compute_checked_configs(cx))
-}
-
-fn compute_checked_configs<'a>(cx: &Context<'a>) -> Vec<&'a ParsedConfig> {
-    use rayon::prelude::*;
-    let fragments = Fragments::new(cx.db, cx.configs.iter().flat_map(|c| c.includes.iter().copied()));
-    cx.configs.par_iter().filter(|c| !fragments.contains(cx.db, c.file)).collect()
 }
 
 /// The files read through some config's `include`, compared by canonical path (discovery and include
@@ -228,30 +140,19 @@ impl Fragments {
     }
 }
 
-/// Runs every rule with a check function that the settings enable; per-config rules run on
-/// [`checked_configs`].
+/// Runs every rule with a check function over the model that the settings enable (the per-config
+/// rules run with each parse, [`check_config`]).
 pub fn run(cx: &Context) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    // Rules in parallel (each reads the shared context; the simulator state is computed once and
-    // cached in the topology), findings concatenated in rule order.
+    // Rules in parallel (each reads the shared context), findings concatenated in rule order.
     let per_rule: Vec<Vec<Diagnostic>> = RULES
         .par_iter()
-        .map(|rule| {
+        .filter_map(|rule| Some((rule, rule.check?)))
+        .map(|(rule, check)| {
             let mut out = Vec::new();
-            if !cx.settings.rule_enabled(rule.meta.name) {
-                return out;
-            }
-            let _t = (rule.check.is_some() || !cx.configs.is_empty()).then(|| crate::timings::phase(rule.meta.name));
-            if let Some(check) = rule.check {
+            if cx.settings.rule_enabled(rule.meta.name) {
+                let _t = crate::timings::phase(rule.meta.name);
                 check(cx, &mut out);
-            }
-            if let Some(check) = rule.check_config {
-                for cfg in checked_configs(cx) {
-                    check(cfg, cx.db, cx.settings.nats_version, &mut out);
-                }
-                // Two configs including one fragment report its problems once.
-                out.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
-                out.dedup_by(|a, b| a.span == b.span && a.message == b.message);
             }
             out
         })
@@ -277,16 +178,30 @@ pub fn check_config(cfg: &ParsedConfig, db: &SourceDb, settings: &Settings) -> V
 mod tests {
     use super::*;
 
+    /// A check rule lives in `src/rules/<name>.rs`; a phase rule is declared in the `findings.rs` of
+    /// the phase that reports it (a rule both phases report, `silent-value-loss`, is declared with
+    /// the earlier phase and checked in its own rule file).
     #[test]
-    fn rules_are_sorted_unique_and_named_after_their_file() {
+    fn rules_are_sorted_unique_and_declared_where_they_are_reported() {
         let names: Vec<&str> = RULES.iter().map(|r| r.meta.name).collect();
         let mut sorted = names.clone();
         sorted.sort();
         sorted.dedup();
         assert_eq!(names, sorted, "RULES must be sorted by name and unique");
+        let rule_file = |name: &str| format!("src/rules/{}.rs", name.replace('-', "_"));
         for r in RULES {
-            let stem = std::path::Path::new(r.meta.file).file_stem().unwrap().to_string_lossy().replace('_', "-");
-            assert_eq!(stem, r.meta.name, "rule {} is declared in {}", r.meta.name, r.meta.file);
+            let file = r.meta.file.replace('\\', "/");
+            let checked = r.check.is_some() || r.check_config.is_some();
+            if file.starts_with("src/rules/") {
+                assert_eq!(file, rule_file(r.meta.name), "rule {} is declared in {}", r.meta.name, file);
+                assert!(checked, "rule {} is declared in src/rules/ but has no check", r.meta.name);
+            } else {
+                assert!(file.ends_with("/findings.rs"), "phase rule {} is declared in {}", r.meta.name, file);
+                if checked {
+                    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rule_file(r.meta.name));
+                    assert!(path.is_file(), "rule {} has a check but no {}", r.meta.name, path.display());
+                }
+            }
             for section in ["## What it does", "## Why is this bad?", "## Example", "## How to fix"] {
                 assert!(r.meta.docs.contains(section), "rule {} lacks section `{section}`", r.meta.name);
             }

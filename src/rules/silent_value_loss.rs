@@ -11,46 +11,8 @@ use crate::version::NatsVersion;
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-crate::declare_rule! {
-    /// ## What it does
-    /// Finds config text that nats-server accepts without error but does not use as written:
-    /// - a key written twice in one block (the last one wins silently), including spellings that differ
-    ///   only in case or are aliases of one key (`PORT`/`port`, `leaf`/`leafnodes`), where the winner
-    ///   depends on Go map order;
-    /// - a duration written as an unquoted `2m`, `10k`...: `m` means mega, so `ping_interval: 2m` is
-    ///   2000000 seconds;
-    /// - a plain integer where a duration is expected (taken as seconds, with a warning that makes
-    ///   `nats-server -t` fail);
-    /// - an authentication `timeout` above 60 seconds (2.11.2+ warns, and `nats-server -t` fails);
-    /// - unknown keys inside `resolver {}`, which nats-server ignores without a word;
-    /// - unquoted bcrypt hashes starting `$2b$`/`$2y$` (only `$2a$` is special-cased, the others are
-    ///   read as variable references);
-    /// - absolute `include` paths, which nats-server joins under the including file's folder.
-    ///
-    /// ## Why is this bad?
-    /// The server runs with a value other than the one the author meant, and nothing reports it
-    /// until something fails later. See `truth/nats-conf-format.md` §1.3 (duplicate and case-only
-    /// keys), §1.6 (sizes vs durations), §1.10 (absolute includes), §1.11 (bcrypt), §3.1 (int
-    /// durations) and §3.2 (`resolver` ignores unknown keys).
-    ///
-    /// ## Example
-    /// ```nats title="nats.conf"
-    /// port: 4222
-    /// PORT: 4333
-    /// ping_interval: 2m
-    /// write_deadline: 10
-    /// include /etc/nats/auth.conf
-    /// ```
-    /// ```nats title="etc/nats/auth.conf"
-    /// # what the include above reads: the path joined under the folder of nats.conf
-    /// authorization { timeout: 2 }
-    /// ```
-    ///
-    /// ## How to fix
-    /// Keep one spelling of each key, quote durations or write them with seconds (`"2m"`, `120s`),
-    /// write `10s` instead of `10`, quote bcrypt hashes, and use include paths relative to the file.
-    pub(crate) static META = { name: "silent-value-loss", summary: "config text nats-server accepts but drops or misreads", severity: Warning }
-}
+/// The rule is declared with the parser, which reports its lexical cases.
+pub(crate) use crate::nats::findings::SILENT_VALUE_LOSS as META;
 
 /// All findings of this rule on one config.
 pub fn check_config(cfg: &ParsedConfig, db: &SourceDb, version: NatsVersion, out: &mut Vec<Diagnostic>) {
@@ -67,7 +29,7 @@ pub fn check_config(cfg: &ParsedConfig, db: &SourceDb, version: NatsVersion, out
         if block.unknown == UnknownPolicy::Ignored {
             for e in m.entries.iter().filter(|e| block.lookup(&e.key).is_none()) {
                 out.push(
-                    Diagnostic::new(META.name, e.key_span, format!("`{}` is ignored in `{}`", e.key, block.path))
+                    Diagnostic::new(&META, e.key_span, format!("`{}` is ignored in `{}`", e.key, block.path))
                         .with_label("nats-server never reads this key")
                         .with_help(format!(
                             "`{}` only reads {} (exact spelling)",
@@ -127,7 +89,7 @@ fn duplicates(m: &Map, block: &keys::Block, out: &mut Vec<Diagnostic>) {
                 )
             };
             out.push(
-                Diagnostic::new(META.name, e.key_span, message)
+                Diagnostic::new(&META, e.key_span, message)
                     .with_label("overridden")
                     .with_related(last.key_span, "set again here")
                     .with_help(help),
@@ -160,7 +122,7 @@ fn duration_traps(db: &SourceDb, key: &str, ty: &Ty, v: &Value, out: &mut Vec<Di
             let suffix = &c[1];
             out.push(
                 Diagnostic::new(
-                    META.name,
+                    &META,
                     v.span,
                     format!("`{key}: {text}` is the integer {n} (`{suffix}` is a size suffix), read as {n} seconds"),
                 )
@@ -178,7 +140,7 @@ fn duration_traps(db: &SourceDb, key: &str, ty: &Ty, v: &Value, out: &mut Vec<Di
     }
     if is_duration {
         out.push(
-            Diagnostic::new(META.name, v.span, format!("`{key}` is the integer {n}, taken as {n} seconds"))
+            Diagnostic::new(&META, v.span, format!("`{key}` is the integer {n}, taken as {n} seconds"))
                 .with_label("nats-server warns `should be converted to a duration`; `nats-server -t` fails on it")
                 .with_help(format!("write a duration: `{key}: \"{n}s\"`")),
         );
@@ -202,7 +164,7 @@ fn high_auth_timeout(db: &SourceDb, version: NatsVersion, key: &str, v: &Value, 
         return; // already reported as a size suffix read as seconds
     }
     out.push(
-        Diagnostic::new(META.name, v.span, format!("`{key}` of {secs} seconds is above 60"))
+        Diagnostic::new(&META, v.span, format!("`{key}` of {secs} seconds is above 60"))
             .with_label("nats-server warns the timeout is high; `nats-server -t` fails on it")
             .with_help("authentication timeouts are seconds: keep it under 60"),
     );
@@ -220,7 +182,7 @@ fn text_traps(db: &SourceDb, file: FileId, out: &mut Vec<Diagnostic>) {
         let m = c.get(1).expect("group 1");
         out.push(
             Diagnostic::new(
-                META.name,
+                &META,
                 Span::new(file, m.start(), m.end()),
                 format!("absolute include path `{}` is read relative to this file's folder", m.as_str()),
             )
@@ -237,7 +199,7 @@ fn text_traps(db: &SourceDb, file: FileId, out: &mut Vec<Diagnostic>) {
         }
         out.push(
             Diagnostic::new(
-                META.name,
+                &META,
                 Span::new(file, m.start(), m.end()),
                 format!("unquoted bcrypt hash starting `{}` is read as a variable reference", m.as_str()),
             )

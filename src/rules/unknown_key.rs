@@ -90,7 +90,7 @@ fn where_(container: &str) -> String {
 fn too_new(key: &str, k: &Key, container: &str, version: NatsVersion, span: crate::span::Span) -> Diagnostic {
     let since = k.since.map(|s| s.to_string()).unwrap_or_default();
     Diagnostic::new(
-        META.name,
+        &META,
         span,
         format!("`{key}` {} is unknown to nats-server {version}: it was added by {since}", where_(container)),
     )
@@ -108,7 +108,7 @@ fn unknown(
 ) -> Diagnostic {
     let lower = key.to_ascii_lowercase();
     let message = format!("unknown key `{key}` {}", where_(container));
-    let d = Diagnostic::new(META.name, span, message).with_label("nats-server rejects this: unknown field");
+    let d = Diagnostic::new(&META, span, message).with_label("nats-server rejects this: unknown field");
     if is_variable {
         return d.with_help(format!(
             "`{container}` accepts no extra keys, not even variables: define `{key}` at the top level"

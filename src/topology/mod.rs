@@ -4,7 +4,6 @@
 //! A server with `replicas > 1` becomes several instances (`name-0`, `name-1`, ...): routed replicas
 //! form one cluster, unrouted ones (operator sidecars) are independent servers.
 
-pub mod render;
 pub mod resolve;
 pub mod spans;
 pub mod url;
@@ -137,8 +136,6 @@ pub struct Topology {
     links_at: Vec<Vec<usize>>,
     /// Name and port lookup tables of the model.
     pub index: resolve::Index,
-    /// The simulator's state, computed once per nats-server version (see `crate::jetstream::Simulator`).
-    pub(crate) sim_cache: std::sync::Mutex<Vec<(crate::version::NatsVersion, std::sync::Arc<crate::jetstream::State>)>>,
     /// Servers with a leaf remote that resolves nowhere in the scanned files (see [`Topology::leaves_scan`]).
     leaving_scan: std::sync::OnceLock<std::collections::HashSet<ServerId>>,
 }

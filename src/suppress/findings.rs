@@ -1,4 +1,27 @@
-//! `unused-suppression`: emitted by [`crate::suppress`] after all rules ran.
+//! The rules whose findings suppression handling reports.
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a `# latticelint: ignore[rule]` comment that suppresses a finding but says nothing
+    /// after the brackets about why.
+    ///
+    /// ## Why is this bad?
+    /// The next reader cannot tell an accepted risk from a forgotten workaround; a short reason
+    /// makes the suppression reviewable.
+    ///
+    /// ## Example
+    /// ```nats title="nats.conf"
+    /// include tls.conf # latticelint: ignore[include-not-found]
+    /// ```
+    ///
+    /// ## How to fix
+    /// Write the reason after the brackets: `# latticelint: ignore[some-rule] hub is test-only`.
+    pub static SUPPRESSION_WITHOUT_REASON = {
+        name: "suppression-without-reason",
+        summary: "an inline suppression without a reason",
+        severity: Info,
+    }
+}
 
 crate::declare_rule! {
     /// ## What it does
@@ -20,7 +43,7 @@ crate::declare_rule! {
     /// ## How to fix
     /// Remove the comment, or move it onto the line of the finding (or the line before), and check
     /// the rule name with `latticelint rules`.
-    pub(crate) static META = {
+    pub static UNUSED_SUPPRESSION = {
         name: "unused-suppression",
         summary: "an inline suppression that suppresses nothing",
         severity: Warning,

@@ -1,4 +1,4 @@
-//! `internal-error`: reported by the pipeline ([`crate::guard`]) when latticelint itself fails on a file.
+//! The rule whose findings the panic guard reports, declared beside it.
 
 crate::declare_rule! {
     /// ## What it does
@@ -21,7 +21,7 @@ crate::declare_rule! {
     /// Report it to the latticelint maintainers with the message and the file (secrets removed).
     /// Until it is fixed, exclude the file (`exclude` in `latticelint.toml`) to lint the rest
     /// without this finding.
-    pub(crate) static META = {
+    pub static INTERNAL_ERROR = {
         name: "internal-error",
         summary: "latticelint failed on a file (a bug in latticelint); the other files were linted",
         severity: Error,

@@ -1,4 +1,4 @@
-//! Rule `symlink-outside-root` (reported by discovery, [`crate::discover`]).
+//! The rules whose findings discovery reports (besides the file-reading ones of [`crate::nats::findings`]).
 
 crate::declare_rule! {
     /// ## What it does
@@ -19,7 +19,7 @@ crate::declare_rule! {
     ///
     /// ## How to fix
     /// Replace the link by the file itself, or lint the folder that holds the target.
-    pub(crate) static META = {
+    pub static SYMLINK_OUTSIDE_ROOT = {
         name: "symlink-outside-root",
         summary: "a file of the scan is a link to a file outside the scanned folder",
         severity: Warning,

@@ -2,10 +2,10 @@
 //! the bound accounts of both ends, nodes show their JetStream domain, and servers with
 //! findings are marked.
 
-use super::{Edge, HubAccount, InstanceId, Node};
 use crate::diagnostic::Diagnostic;
 use crate::jetstream::Simulator;
 use crate::model::Model;
+use crate::topology::{Edge, HubAccount, InstanceId, Node};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
@@ -38,7 +38,7 @@ fn findings_by_server(model: &Model, diags: &[Diagnostic]) -> BTreeMap<u32, BTre
             let own = s.config == Some(d.span.file) || s.variants.contains(&d.span.file) || s.span.file == d.span.file;
             let inside = s.config.is_some() || (d.span.start >= s.span.start && d.span.end <= s.span.end);
             if own && inside {
-                out.entry(s.id.0).or_default().insert(d.rule);
+                out.entry(s.id.0).or_default().insert(d.rule.name);
             }
         }
     }

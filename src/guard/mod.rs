@@ -14,7 +14,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 /// The rule of the finding a caught panic becomes.
-pub const RULE: &str = "internal-error";
+pub mod findings;
 
 /// The panic message kept in a finding, in characters (a message may quote a whole input line).
 const MESSAGE_LIMIT: usize = 300;
@@ -78,7 +78,7 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 /// The `internal-error` finding for a panic on `file`.
 fn finding(file: FileId, message: &str, location: Option<&str>) -> Diagnostic {
     let at = location.map(|l| format!(" at {l}")).unwrap_or_default();
-    Diagnostic::new(RULE, Span::new(file, 0, 0), format!("latticelint failed on this file: {message}{at}"))
+    Diagnostic::new(&findings::INTERNAL_ERROR, Span::new(file, 0, 0), format!("latticelint failed on this file: {message}{at}"))
         .with_label("latticelint stopped reading here")
         .with_help(
             "this is a bug in latticelint, not in the file: please report it with the file (secrets removed) \
@@ -125,7 +125,7 @@ mod tests {
         let mut found: Vec<_> = outcome
             .diagnostics
             .iter()
-            .filter(|d| d.rule == super::RULE)
+            .filter(|d| std::ptr::eq(d.rule, &super::findings::INTERNAL_ERROR))
             .map(|d| {
                 assert_eq!(d.severity, Severity::Error);
                 (outcome.db.get(d.span.file).display.clone(), d.span.start, d.message.clone())
