@@ -33,7 +33,7 @@ fn lint_paths(paths: &[PathBuf], version: NatsVersion) -> Vec<F> {
         ..Settings::default()
     };
     let out = pipeline::lint(paths, &settings);
-    let mine = out.diagnostics.iter().filter(|d| MINE.contains(&d.rule));
+    let mine = out.diagnostics.iter().filter(|d| MINE.contains(&d.rule.name));
     let mut fs: Vec<F> = mine.map(|d: &Diagnostic| reduce(&out, d)).collect();
     fs.sort_by(|a, b| (a.line, a.rule, &a.message).cmp(&(b.line, b.rule, &b.message)));
     fs
@@ -41,7 +41,7 @@ fn lint_paths(paths: &[PathBuf], version: NatsVersion) -> Vec<F> {
 
 fn reduce(out: &pipeline::Outcome, d: &Diagnostic) -> F {
     F {
-        rule: d.rule,
+        rule: d.rule.name,
         line: out.db.locate(d.span).line,
         severity: d.severity,
         message: d.message.clone(),
@@ -339,10 +339,10 @@ fn embedded_configs_are_checked_and_point_into_the_yaml() {
         &[dir.path().to_path_buf()],
         &Settings { select: Some(MINE.iter().map(|s| s.to_string()).collect()), ..Settings::default() },
     );
-    let ds: Vec<&Diagnostic> = out.diagnostics.iter().filter(|d| MINE.contains(&d.rule)).collect();
+    let ds: Vec<&Diagnostic> = out.diagnostics.iter().filter(|d| MINE.contains(&d.rule.name)).collect();
     assert_eq!(ds.len(), 1, "{ds:#?}");
     let loc = out.db.locate(ds[0].span);
-    assert_eq!((ds[0].rule, loc.path.as_str(), loc.line), ("invalid-value", "cm.yaml", 7));
+    assert_eq!((ds[0].rule.name, loc.path.as_str(), loc.line), ("invalid-value", "cm.yaml", 7));
 }
 
 #[test]

@@ -117,7 +117,7 @@ fn lint(path: &Path, version: NatsVersion) -> (Vec<Finding>, Vec<Finding>) {
         let f = Finding {
             file: Path::new(&loc.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
             line: loc.line,
-            rule: d.rule,
+            rule: d.rule.name,
             message: d.message.clone(),
             // Related places (e.g. where an unclosed map's file ends) count for the line check too.
             also: d
@@ -131,7 +131,7 @@ fn lint(path: &Path, version: NatsVersion) -> (Vec<Finding>, Vec<Finding>) {
                 .collect(),
         };
         let startup_only = d.label.as_deref().unwrap_or("").contains("does not report");
-        if d.severity == Severity::Error && ERROR_RULES.contains(&d.rule) && !startup_only {
+        if d.severity == Severity::Error && ERROR_RULES.contains(&d.rule.name) && !startup_only {
             errors.push(f);
         } else if d.rule == "silent-value-loss" && d.label.as_deref().unwrap_or("").contains("-t` fails") {
             dur.push(f);

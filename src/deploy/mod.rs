@@ -91,9 +91,10 @@ pub fn read_all<'p>(cx: &ReadCx, files: impl ParallelIterator<Item = (FileId, &'
         .filter_map(|(file, path, kind)| {
             let reader = reader(kind)?;
             // A panic while reading one file becomes an internal-error finding for it; the run goes on.
-            let mut read = crate::guard::per_file(cx.db, file, || reader.read(cx, file, path)).unwrap_or_else(|failed| {
-                FileFacts::from(DeployFacts { diagnostics: vec![*failed], ..DeployFacts::default() })
-            });
+            let mut read =
+                crate::guard::per_file(cx.db, file, || reader.read(cx, file, path)).unwrap_or_else(|failed| {
+                    FileFacts::from(DeployFacts { diagnostics: vec![*failed], ..DeployFacts::default() })
+                });
             read.facts.shrink_to_fit();
             read.kube.shrink_to_fit();
             Some(read)

@@ -156,8 +156,12 @@ pub struct YamlError {
 impl YamlError {
     /// The finding for a YAML file that does not parse (every YAML reader reports it this way).
     pub fn diagnostic(&self) -> crate::diagnostic::Diagnostic {
-        crate::diagnostic::Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, self.span, format!("invalid YAML: {}", self.message))
-            .with_label("the YAML parser stops here")
+        crate::diagnostic::Diagnostic::new(
+            &crate::nats::findings::SYNTAX_ERROR,
+            self.span,
+            format!("invalid YAML: {}", self.message),
+        )
+        .with_label("the YAML parser stops here")
     }
 }
 

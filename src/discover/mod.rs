@@ -13,8 +13,8 @@ use crate::source::SourceDb;
 use crate::span::{FileId, Span};
 use std::path::{Path, PathBuf};
 
-pub mod findings;
 mod classify;
+pub mod findings;
 mod walk;
 
 use walk::{outside_target, Examined};

@@ -78,12 +78,16 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 /// The `internal-error` finding for a panic on `file`.
 fn finding(file: FileId, message: &str, location: Option<&str>) -> Diagnostic {
     let at = location.map(|l| format!(" at {l}")).unwrap_or_default();
-    Diagnostic::new(&findings::INTERNAL_ERROR, Span::new(file, 0, 0), format!("latticelint failed on this file: {message}{at}"))
-        .with_label("latticelint stopped reading here")
-        .with_help(
-            "this is a bug in latticelint, not in the file: please report it with the file (secrets removed) \
+    Diagnostic::new(
+        &findings::INTERNAL_ERROR,
+        Span::new(file, 0, 0),
+        format!("latticelint failed on this file: {message}{at}"),
+    )
+    .with_label("latticelint stopped reading here")
+    .with_help(
+        "this is a bug in latticelint, not in the file: please report it with the file (secrets removed) \
              and this message; the other files were linted",
-        )
+    )
 }
 
 /// Test builds of the library only: a step on a file whose name starts with

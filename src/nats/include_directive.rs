@@ -55,9 +55,13 @@ impl Parser<'_, '_, '_> {
                 .map(|(_, f, _)| format!("`{}`", self.s.db.get(*f).display))
                 .collect();
             names.push(format!("`{}`", self.s.db.get(loaded.file).display));
-            let mut d = Diagnostic::new(&crate::nats::findings::INCLUDE_CYCLE, directive, format!("include cycle: {}", names.join(" → ")))
-                .with_label("this include closes the cycle")
-                .with_help("remove one of the includes; nats-server recurses until it crashes with a stack overflow");
+            let mut d = Diagnostic::new(
+                &crate::nats::findings::INCLUDE_CYCLE,
+                directive,
+                format!("include cycle: {}", names.join(" → ")),
+            )
+            .with_label("this include closes the cycle")
+            .with_help("remove one of the includes; nats-server recurses until it crashes with a stack overflow");
             for (_, _, dir) in self.s.include_stack[pos..].iter() {
                 if let Some(sp) = dir {
                     d = d.with_related(*sp, "included here");
@@ -85,9 +89,13 @@ impl Parser<'_, '_, '_> {
             self.push_diag(d);
         }
         if let Some(w) = &loaded.warning {
-            let d = Diagnostic::new(&crate::nats::findings::INVALID_ENCODING, directive, format!("included file `{written}` has {w}"))
-                .with_label("included here")
-                .with_help("save the file as UTF-8");
+            let d = Diagnostic::new(
+                &crate::nats::findings::INVALID_ENCODING,
+                directive,
+                format!("included file `{written}` has {w}"),
+            )
+            .with_label("included here")
+            .with_help("save the file as UTF-8");
             self.push_diag(d);
         }
         if !self.s.includes.contains(&loaded.file) {

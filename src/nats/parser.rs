@@ -213,8 +213,9 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             col_of(self.text, eof.end)
         );
         let comma = self.comma_before(k.span.start as usize);
-        let mut d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, k.span, format!("key `{}` has no value", k.name))
-            .with_label("key without a value at the end of the file");
+        let mut d =
+            Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, k.span, format!("key `{}` has no value", k.name))
+                .with_label("key without a value at the end of the file");
         d = d.with_help(if comma {
             "a `,` ends an unquoted value, so the text after it became a key: quote the whole value (`\"a,b\"`)"
                 .to_string()
@@ -270,9 +271,13 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 .with_label("dropped by nats-server before 2.9.22, an error since")
                 .with_help("a `,` ends an unquoted value: quote the whole value (`\"a,b\"`)")
             } else {
-                Diagnostic::new(&crate::nats::findings::SILENT_VALUE_LOSS, k.span, format!("key `{}` has no value and is dropped", k.name))
-                    .with_label("dropped by nats-server before 2.9.22, an error since")
-                    .with_help("give the key a value (`key: value`) or remove it")
+                Diagnostic::new(
+                    &crate::nats::findings::SILENT_VALUE_LOSS,
+                    k.span,
+                    format!("key `{}` has no value and is dropped", k.name),
+                )
+                .with_label("dropped by nats-server before 2.9.22, an error since")
+                .with_help("give the key a value (`key: value`) or remove it")
             };
             self.push_diag(d);
         }
@@ -330,8 +335,8 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             }
             ItemType::MapEnd => {
                 if self.ctxs.len() < 2 {
-                    let d =
-                        Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, "unbalanced `}`").with_help("please report this input");
+                    let d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, "unbalanced `}`")
+                        .with_help("please report this input");
                     return Err(self.fail("BUG in parser, context stack empty".into(), d, FailKind::Syntax));
                 }
                 let ctx = self.ctxs.pop().expect("length checked");
@@ -354,8 +359,8 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                     self.report_swallowed(open);
                 }
                 if self.ctxs.len() < 2 {
-                    let d =
-                        Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, "unbalanced `]`").with_help("please report this input");
+                    let d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, "unbalanced `]`")
+                        .with_help("please report this input");
                     return Err(self.fail("BUG in parser, context stack empty".into(), d, FailKind::Syntax));
                 }
                 let ctx = self.ctxs.pop().expect("length checked");
@@ -379,15 +384,23 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 match t.parse::<f64>() {
                     Ok(f) if f.is_finite() => self.set_value(Value::new(ValueKind::Float(f), span), None, false),
                     Ok(_) => {
-                        let d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, format!("float `{t}` is out of range"))
-                            .with_label("too large for a 64-bit float")
-                            .with_help("use a smaller number");
+                        let d = Diagnostic::new(
+                            &crate::nats::findings::SYNTAX_ERROR,
+                            span,
+                            format!("float `{t}` is out of range"),
+                        )
+                        .with_label("too large for a 64-bit float")
+                        .with_help("use a smaller number");
                         Err(self.fail(format!("float '{t}' is out of the range"), d, FailKind::Syntax))
                     }
                     Err(_) => {
-                        let d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, format!("`{t}` is not a float"))
-                            .with_label("only ASCII digits form numbers")
-                            .with_help("write the number with ASCII digits or quote it");
+                        let d = Diagnostic::new(
+                            &crate::nats::findings::SYNTAX_ERROR,
+                            span,
+                            format!("`{t}` is not a float"),
+                        )
+                        .with_label("only ASCII digits form numbers")
+                        .with_help("write the number with ASCII digits or quote it");
                         Err(self.fail(format!("expected float, but got '{t}'"), d, FailKind::Syntax))
                     }
                 }
@@ -397,9 +410,13 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 if scan::valid_zulu(t) {
                     self.set_value(Value::new(ValueKind::DateTime(t.to_string()), span), None, false)
                 } else {
-                    let d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, format!("`{t}` is not a valid datetime"))
-                        .with_label("month, day or time out of range")
-                        .with_help("write a real date as `YYYY-MM-DDThh:mm:ssZ`, or quote the value");
+                    let d = Diagnostic::new(
+                        &crate::nats::findings::SYNTAX_ERROR,
+                        span,
+                        format!("`{t}` is not a valid datetime"),
+                    )
+                    .with_label("month, day or time out of range")
+                    .with_help("write a real date as `YYYY-MM-DDThh:mm:ssZ`, or quote the value");
                     Err(self.fail(format!("expected Zulu formatted DateTime, but got '{t}'"), d, FailKind::Syntax))
                 }
             }
@@ -463,9 +480,13 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             Some(Err(e))
                 if matches!(e.kind(), std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow) =>
             {
-                let d = Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, format!("integer `{t}` is out of range"))
-                    .with_label("does not fit in a signed 64-bit integer")
-                    .with_help("use a value between -9223372036854775808 and 9223372036854775807");
+                let d = Diagnostic::new(
+                    &crate::nats::findings::SYNTAX_ERROR,
+                    span,
+                    format!("integer `{t}` is out of range"),
+                )
+                .with_label("does not fit in a signed 64-bit integer")
+                .with_help("use a value between -9223372036854775808 and 9223372036854775807");
                 return Err(self.fail(format!("integer '{t}' is out of the range"), d, FailKind::Syntax));
             }
             _ => {
@@ -532,12 +553,14 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
         let d = if in_array_or_after {
             let b = *self.lx.swallowed_brackets.last().expect("non-empty");
             self.lx.swallowed_brackets.clear();
-            Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, self.span(b, b + 1), "`]` right after an integer does not close the array")
-                .with_label("read as part of the value, not as the end of the array")
-                .with_related(span, format!("the parse then fails here: {}", e.message()))
-                .with_help(
-                    "nats-server swallows `]` right after an integer: write `[1, 2 ]` or put `]` on its own line",
-                )
+            Diagnostic::new(
+                &crate::nats::findings::SYNTAX_ERROR,
+                self.span(b, b + 1),
+                "`]` right after an integer does not close the array",
+            )
+            .with_label("read as part of the value, not as the end of the array")
+            .with_related(span, format!("the parse then fails here: {}", e.message()))
+            .with_help("nats-server swallows `]` right after an integer: write `[1, 2 ]` or put `]` on its own line")
         } else if self.lx.suffix_split == Some(it.start) {
             Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, e.message())
                 .with_label("the number ended at the size suffix before this digit")
@@ -546,7 +569,9 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                     self.s.opts.version
                 ))
         } else {
-            Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, e.message()).with_label(e.label()).with_help(e.help())
+            Diagnostic::new(&crate::nats::findings::SYNTAX_ERROR, span, e.message())
+                .with_label(e.label())
+                .with_help(e.help())
         };
         let d = match unclosed {
             Some((sp, msg)) => d.with_related(sp, msg),

@@ -74,9 +74,13 @@ impl Parser<'_, '_, '_> {
                 } else {
                     format!("define `{name}` earlier in this or an enclosing block, or set the environment variable `{name}`")
                 };
-                let d = Diagnostic::new(&crate::nats::findings::UNDEFINED_VARIABLE, span, format!("variable `{name}` is not defined"))
-                    .with_label("not defined before this point nor in the environment")
-                    .with_help(help);
+                let d = Diagnostic::new(
+                    &crate::nats::findings::UNDEFINED_VARIABLE,
+                    span,
+                    format!("variable `{name}` is not defined"),
+                )
+                .with_label("not defined before this point nor in the environment")
+                .with_help(help);
                 Err(self.fail(go, d, FailKind::NotFound(name)))
             }
             Err(f) => {
