@@ -307,7 +307,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                     key_span: k.span,
                     value: val,
                     used_as_variable: used,
-                    included_from,
+                    included_from: included_from.map(Box::new),
                 });
                 Ok(())
             }
