@@ -71,6 +71,19 @@ fn write_json_line(out: &mut impl Write, file: &Path, parsed: &ParsedConfig) -> 
     out.write_all(b"\n")
 }
 
+/// From this many bytes of input on, [`crate::memory::economize`] lowers the peak RSS of a parse
+/// (20 MiB file: 118 -> 103 MB, most of it from the 4 KiB pages) for about 0.08 s of page faults.
+const LARGE_INPUT_BYTES: u64 = 8 << 20;
+
+/// Whether the files named add up to [`LARGE_INPUT_BYTES`] (sizes from `metadata`; unreadable ones count 0).
+fn large_input(files: &[PathBuf]) -> bool {
+    let mut total = 0u64;
+    files.iter().any(|f| {
+        total += std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+        total >= LARGE_INPUT_BYTES
+    })
+}
+
 /// What nats-server would see: the variables of latticelint's own environment (names that are
 /// not UTF-8 can never be referenced; values are decoded lossily).
 fn process_environment() -> Environment {
@@ -90,6 +103,9 @@ pub fn run(args: Args) -> ExitCode {
     let mut out = crate::output::stdout();
     let mut failed = false;
     let files = files(&args.paths);
+    if large_input(&files) {
+        crate::memory::economize();
+    }
     let count = files.len();
     for (i, file) in files.into_iter().enumerate() {
         let parsed = parse_path(&db, &file, &opts);

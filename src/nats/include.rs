@@ -8,6 +8,7 @@ use crate::source::SourceDb;
 use crate::span::FileId;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Largest config file read (a bigger one, `/dev/zero`, or a FIFO is refused, not read).
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
@@ -72,7 +73,7 @@ pub fn invalid_utf8_message(offset: usize) -> String {
 /// Reads a config file like `os.ReadFile`, refusing folders, devices, FIFOs and files over
 /// [`MAX_FILE_BYTES`] instead of hanging. Returns the text (invalid UTF-8 replaced byte by byte)
 /// and the offset of the first invalid byte.
-pub fn read_config_file(path: &Path) -> Result<(String, Option<usize>), IncludeError> {
+pub fn read_config_file(path: &Path) -> Result<(Arc<str>, Option<usize>), IncludeError> {
     let shown = path.display();
     let meta =
         std::fs::metadata(path).map_err(|e| IncludeError { reason: format!("open {shown}: {}", io_reason(&e)) })?;
@@ -85,16 +86,61 @@ pub fn read_config_file(path: &Path) -> Result<(String, Option<usize>), IncludeE
     if meta.len() > MAX_FILE_BYTES {
         return Err(IncludeError { reason: format!("read {shown}: larger than {MAX_FILE_BYTES} bytes") });
     }
-    let f =
+    let mut f =
         std::fs::File::open(path).map_err(|e| IncludeError { reason: format!("open {shown}: {}", io_reason(&e)) })?;
+    let read_err = |e: std::io::Error| IncludeError { reason: format!("read {shown}: {}", io_reason(&e)) };
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    f.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| IncludeError { reason: format!("read {shown}: {}", io_reason(&e)) })?;
+    if let Some(text) = read_exact_size(&mut f, meta.len() as usize, &mut bytes).map_err(read_err)? {
+        return Ok(text);
+    }
+    // The file changed size since `metadata` (or is not UTF-8): read the rest and decode with a copy.
+    f.take(MAX_FILE_BYTES + 1 - bytes.len() as u64).read_to_end(&mut bytes).map_err(read_err)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(IncludeError { reason: format!("read {shown}: larger than {MAX_FILE_BYTES} bytes") });
     }
-    Ok(decode_go_lossy_owned(bytes))
+    let (text, bad) = decode_go_lossy_owned(bytes);
+    Ok((Arc::from(text), bad))
+}
+
+/// Reads a file of `len` bytes straight into the shared text the [`SourceDb`] keeps, so a big
+/// config is never copied from a `String` into an `Arc<str>`. Returns `None`, with what was read
+/// left in `fallback`, when the file is not exactly `len` bytes or not valid UTF-8.
+fn read_exact_size(
+    f: &mut std::fs::File,
+    len: usize,
+    fallback: &mut Vec<u8>,
+) -> std::io::Result<Option<(Arc<str>, Option<usize>)>> {
+    // One allocation of exactly `len` bytes (`Take<Repeat>` has a trusted length).
+    let mut shared: Arc<[u8]> = std::iter::repeat(0u8).take(len).collect();
+    let buf = Arc::get_mut(&mut shared).expect("just made, not shared");
+    let mut filled = 0;
+    while filled < len {
+        match f.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut probe = [0u8; 1];
+    let at_end = filled == len
+        && loop {
+            match f.read(&mut probe) {
+                Ok(n) => break n == 0,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        };
+    if !at_end || std::str::from_utf8(&shared).is_err() {
+        fallback.extend_from_slice(&shared[..filled]);
+        if filled == len && !at_end {
+            fallback.push(probe[0]);
+        }
+        return Ok(None);
+    }
+    // SAFETY: the bytes were just checked to be UTF-8, and `str` has the layout of `[u8]`.
+    let text = unsafe { Arc::from_raw(Arc::into_raw(shared) as *const str) };
+    Ok(Some((text, None)))
 }
 
 /// Go-like wording of an I/O error (`no such file or directory`, `permission denied`).

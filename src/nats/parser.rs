@@ -71,6 +71,17 @@ pub(crate) struct Parser<'t, 's, 'a> {
     pub(super) quiet: bool,
     pub(super) ctxs: Vec<Ctx>,
     pub(super) keys: Vec<KeyRec>,
+    /// Emptied growth buffers of closed maps and arrays, reused by the next ones opened.
+    spare: SpareBuffers,
+}
+
+/// Growth buffers kept for reuse: a closed map or array is moved into an allocation of its exact
+/// size, and the buffer it grew in (at most one per nesting level) serves the next one opened, so a
+/// big file's tree is not interleaved with the freed buffers of its growth.
+#[derive(Default)]
+struct SpareBuffers {
+    entries: Vec<Vec<Entry>>,
+    values: Vec<Vec<Value>>,
 }
 
 fn newest_eof_check(v: NatsVersion) -> bool {
@@ -111,6 +122,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             quiet,
             ctxs: vec![Ctx::Map { map: Map::default(), open: 0, key_depth: 0 }],
             keys: Vec::new(),
+            spare: SpareBuffers::default(),
         }
     }
 
@@ -300,7 +312,7 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                     key_span: k.span,
                     value: val,
                     used_as_variable: used,
-                    included_from,
+                    included_from: included_from.map(Box::new),
                 });
                 Ok(())
             }
@@ -330,7 +342,8 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
             }
             ItemType::MapStart => {
                 let key_depth = self.keys.len();
-                self.ctxs.push(Ctx::Map { map: Map::default(), open: it.start, key_depth });
+                let entries = self.spare.entries.pop().unwrap_or_default();
+                self.ctxs.push(Ctx::Map { map: Map { entries }, open: it.start, key_depth });
                 Ok(())
             }
             ItemType::MapEnd => {
@@ -343,14 +356,15 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 let (kind, open) = match ctx {
                     Ctx::Map { map, open, key_depth } => {
                         self.check_map_dangling(key_depth, open, it.end);
-                        (ValueKind::Map(map.shrunk()), open)
+                        (ValueKind::Map(Map { entries: exact(map.entries, &mut self.spare.entries) }), open)
                     }
-                    Ctx::Array { vals, open } => (ValueKind::Array(shrunk(vals)), open),
+                    Ctx::Array { vals, open } => (ValueKind::Array(exact(vals, &mut self.spare.values)), open),
                 };
                 self.set_value(Value::new(kind, self.span(open, it.end)), None, false)
             }
             ItemType::ArrayStart => {
-                self.ctxs.push(Ctx::Array { vals: Vec::new(), open: it.start });
+                let vals = self.spare.values.pop().unwrap_or_default();
+                self.ctxs.push(Ctx::Array { vals, open: it.start });
                 Ok(())
             }
             ItemType::ArrayEnd => {
@@ -365,8 +379,10 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
                 }
                 let ctx = self.ctxs.pop().expect("length checked");
                 let (kind, open) = match ctx {
-                    Ctx::Array { vals, open } => (ValueKind::Array(shrunk(vals)), open),
-                    Ctx::Map { map, open, .. } => (ValueKind::Map(map.shrunk()), open),
+                    Ctx::Array { vals, open } => (ValueKind::Array(exact(vals, &mut self.spare.values)), open),
+                    Ctx::Map { map, open, .. } => {
+                        (ValueKind::Map(Map { entries: exact(map.entries, &mut self.spare.entries) }), open)
+                    }
                 };
                 self.set_value(Value::new(kind, self.span(open, it.end)), None, false)
             }
@@ -582,20 +598,16 @@ impl<'t, 's, 'a> Parser<'t, 's, 'a> {
     }
 }
 
-/// A closed array without the spare capacity of its growth: most maps and arrays of a config are
-/// small, and their slack was most of the memory a big file's tree took.
-/// Moved into an allocation of its exact size (`shrink_to_fit` may keep a block up to twice as big).
-fn shrunk<T>(v: Vec<T>) -> Vec<T> {
-    if v.capacity() == v.len() {
-        return v;
+/// A closed map's or array's items without the spare capacity of its growth: most maps and arrays
+/// of a config are small, and their slack was most of the memory a big file's tree took. The items
+/// are moved into an allocation of their exact size (`shrink_to_fit` may keep a block up to twice as
+/// big) and the emptied growth buffer is kept in `spare` for the next map or array.
+fn exact<T>(mut grown: Vec<T>, spare: &mut Vec<Vec<T>>) -> Vec<T> {
+    if grown.capacity() == grown.len() {
+        return grown;
     }
-    let mut exact = Vec::with_capacity(v.len());
-    exact.extend(v);
+    let mut exact = Vec::with_capacity(grown.len());
+    exact.append(&mut grown);
+    spare.push(grown);
     exact
-}
-
-impl Map {
-    fn shrunk(self) -> Map {
-        Map { entries: shrunk(self.entries) }
-    }
 }
