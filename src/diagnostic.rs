@@ -80,7 +80,7 @@ impl std::fmt::Debug for RuleMeta {
 
 /// Declares a rule's metadata from its doc comment.
 ///
-/// ```ignore
+/// ```text
 /// declare_rule! {
 ///     /// ## What it does
 ///     /// ...

@@ -154,7 +154,7 @@ mod tests {
         for (file, start, message) in &errors {
             assert_eq!(*start, 0, "{file}: the finding sits at the start of the file");
             assert!(message.starts_with("latticelint failed on this file: injected fault in `"), "{message}");
-            assert!(message.contains(" at src/guard.rs:"), "the hook records where: {message}");
+            assert!(message.contains(" at src/guard/mod.rs:"), "the hook records where: {message}");
         }
         // The hub, whose file did not panic, is still read and modelled.
         assert!(outcome.model.servers.iter().any(|s| s.name.as_ref().is_some_and(|n| n.value == "hub")));
