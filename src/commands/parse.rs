@@ -59,9 +59,21 @@ struct JsonLine<'a> {
     error: Option<&'a str>,
 }
 
+/// Top-level maps with at least this many entries are serialised on all cores
+/// ([`json::write_map_parallel`]); below it, spawning rayon's threads would cost more than it saves.
+const PARALLEL_ENTRIES: usize = 512;
+
 /// Writes the JSON line of one parsed file, serialised straight from its value tree.
 fn write_json_line(out: &mut impl Write, file: &Path, parsed: &ParsedConfig) -> std::io::Result<()> {
     let name = file.to_string_lossy();
+    if parsed.ok && parsed.root.entries.len() >= PARALLEL_ENTRIES {
+        // The same bytes as the `JsonLine` below, the value written in parallel.
+        out.write_all(b"{\"file\":")?;
+        json::write(out, name.as_ref())?;
+        out.write_all(b",\"ok\":true,\"value\":")?;
+        json::write_map_parallel(out, &parsed.root)?;
+        return out.write_all(b"}\n");
+    }
     let line = if parsed.ok {
         JsonLine { file: &name, ok: true, value: Some(JsonMap(&parsed.root)), error: None }
     } else {
