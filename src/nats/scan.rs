@@ -1,6 +1,8 @@
 //! The token scanners of the lexer, as nom 8 combinators over the input bytes: runs of blanks,
-//! digits, comment and quoted-string bodies, unquoted strings and bare keys, the tail of a
-//! datetime, escapes, `\xHH` bytes, booleans and size suffixes.
+//! digits, unquoted strings and bare keys, the tail of a datetime, escapes, `\xHH` bytes, booleans
+//! and size suffixes. Comment, quoted-string and block-string bodies ([`till_any`]) are found with
+//! `memchr` instead: they are most of the bytes of a config, and a byte-at-a-time scan was the
+//! lexer's biggest cost.
 //!
 //! Each scanner reads what one lexer state would read rune by rune and stops where the state has a
 //! decision to make; the states themselves ([`super::lexer`]) stay a hand-written machine, since
@@ -37,7 +39,12 @@ pub fn digits(input: &[u8]) -> usize {
 /// Everything before the first byte of `stop` or a NUL (which reads as EOF): comment bodies
 /// (`\n\r`), quoted bodies (`'`, `"\`), block strings (`)`).
 pub fn till_any(input: &[u8], stop: &[u8]) -> usize {
-    matched(take_till(|c| c == 0 || stop.contains(&c)), input)
+    let found = match *stop {
+        [a] => memchr::memchr2(0, a, input),
+        [a, b] => memchr::memchr3(0, a, b, input),
+        _ => input.iter().position(|&c| c == 0 || stop.contains(&c)),
+    };
+    found.unwrap_or(input.len())
 }
 
 /// The runes of an unquoted string that neither end it nor start an escape.
@@ -92,6 +99,12 @@ pub fn hex_byte(raw: &[u8]) -> Option<u8> {
 
 /// Whether an unquoted word is a boolean (`true false on off yes no`, any ASCII case).
 pub fn is_bool(word: &str) -> bool {
+    // most words are not: skip nom's alternatives for them
+    let quick =
+        word.len() >= 2 && word.len() <= 5 && matches!(word.as_bytes()[0] | 0x20, b't' | b'f' | b'o' | b'y' | b'n');
+    if !quick {
+        return false;
+    }
     // on bytes: nom's case-insensitive `tag` on `&str` folds Unicode case, Go's check only ASCII
     let words = alt((
         tag_no_case::<&[u8], &[u8], nom::error::Error<&[u8]>>(b"true"),
