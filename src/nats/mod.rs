@@ -131,12 +131,24 @@ pub fn parse_file(db: &SourceDb, file: FileId, opts: &ParseOptions) -> ParsedCon
 /// Reads `path` (refusing folders, devices, FIFOs and files over 256 MiB), registers it in `db`
 /// (or reuses the registered copy) and parses it. I/O errors become an `unreadable-file` diagnostic.
 pub fn parse_path(db: &SourceDb, path: &Path, opts: &ParseOptions) -> ParsedConfig {
+    parse_path_after_read(db, path, opts, || {})
+}
+
+/// [`parse_path`], calling `after_read` once the file is read and registered, before it is parsed
+/// (`parse` turns huge pages off there, so a big file's text is read into huge pages: fewer faults).
+pub fn parse_path_after_read(
+    db: &SourceDb,
+    path: &Path,
+    opts: &ParseOptions,
+    after_read: impl FnOnce(),
+) -> ParsedConfig {
     if let Some(file) = db.find(path) {
         return parse_file(db, file, opts);
     }
     match include::read_config_file(path) {
         Ok((text, bad)) => {
             let file = db.add(path.to_path_buf(), text);
+            after_read();
             let mut parsed = parse_file(db, file, opts);
             if let Some(offset) = bad {
                 let d = Diagnostic::new(
