@@ -6,9 +6,12 @@
 //! else `../shared/corpus` beside the clone).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use latticelint::pipeline::{lint, Outcome};
+#[path = "../tests/support/corpus_groups.rs"]
+mod corpus_groups;
+
+use corpus_groups::{counts, groups};
+use latticelint::pipeline::lint;
 use latticelint::settings::Settings;
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 fn corpus_dir() -> PathBuf {
@@ -19,32 +22,6 @@ fn corpus_dir() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"))
         .join("corpus")
-}
-
-/// Files of each topology group, relative to the corpus root.
-fn groups(manifest: &str) -> BTreeMap<String, BTreeSet<String>> {
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for line in manifest.lines().skip(1) {
-        let cols: Vec<&str> = line.split('\t').collect();
-        if cols.len() > 6 {
-            out.entry(cols[6].to_string()).or_default().insert(cols[0].to_string());
-        }
-    }
-    out
-}
-
-/// (servers, hosts, wadm) declared in `files`.
-fn counts(out: &Outcome, files: &BTreeSet<String>) -> (usize, usize, usize) {
-    let in_group = |span: latticelint::span::Span| files.contains(&out.db.get(out.db.real_span(span).file).display);
-    let servers = out
-        .model
-        .servers
-        .iter()
-        .filter(|s| in_group(s.span) || s.config.is_some_and(|c| files.contains(&out.db.get(c).display)))
-        .count();
-    let hosts = out.model.hosts.iter().filter(|h| in_group(h.span)).count();
-    let wadms = out.model.wadms.iter().filter(|w| in_group(w.span)).count();
-    (servers, hosts, wadms)
 }
 
 fn main() {

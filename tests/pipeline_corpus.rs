@@ -7,9 +7,9 @@ mod support;
 
 use latticelint::pipeline::{lint, Outcome};
 use latticelint::settings::Settings;
-use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
+use support::corpus_groups;
 
 /// The corpus and its lint outcome, once per test binary; `Err` names what is missing.
 fn outcome() -> Result<&'static Outcome, String> {
@@ -24,36 +24,11 @@ fn outcome() -> Result<&'static Outcome, String> {
     .map_err(Clone::clone)
 }
 
-/// Files of each topology group, relative to the corpus root.
-fn groups() -> BTreeMap<String, BTreeSet<String>> {
-    let manifest = support::require::shared("corpus/MANIFEST.tsv").unwrap();
-    let text = std::fs::read_to_string(manifest).unwrap();
-    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for line in text.lines().skip(1) {
-        let cols: Vec<&str> = line.split('\t').collect();
-        if cols.len() > 6 {
-            out.entry(cols[6].to_string()).or_default().insert(cols[0].to_string());
-        }
-    }
-    out
-}
-
 /// (servers, hosts, wadm) of the model declared in the group's files.
 fn counts(out: &Outcome, group: &str) -> (usize, usize, usize) {
-    let files = &groups()[group];
-    let in_group = |span: latticelint::span::Span| {
-        let real = out.db.real_span(span);
-        files.contains(&out.db.get(real.file).display)
-    };
-    let servers = out
-        .model
-        .servers
-        .iter()
-        .filter(|s| in_group(s.span) || s.config.is_some_and(|c| files.contains(&out.db.get(c).display)))
-        .count();
-    let hosts = out.model.hosts.iter().filter(|h| in_group(h.span)).count();
-    let wadms = out.model.wadms.iter().filter(|w| in_group(w.span)).count();
-    (servers, hosts, wadms)
+    let manifest = support::require::shared("corpus/MANIFEST.tsv").unwrap();
+    let groups = corpus_groups::groups(&std::fs::read_to_string(manifest).unwrap());
+    corpus_groups::counts(out, &groups[group])
 }
 
 #[test]
